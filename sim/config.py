@@ -1,0 +1,263 @@
+"""Typed parameter schema of the model, one parameter per line with its unit.
+
+Every default is traced to its source in ``docs/ODD.md`` (section 7 lists each
+parameter by its dotted key). The dataclasses serve three masters: Hydra's
+ConfigStore (type checks and unknown keys), the ``run`` function (plain
+Python, no Hydra), and the range checks in :mod:`sim.validate`, which read the
+``range`` each field declares in its metadata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+INF = float("inf")
+
+
+def p(default: Any, unit: str, lo: float = -INF, hi: float = INF) -> Any:
+    """A parameter: default value, unit and closed allowed range [lo, hi]."""
+    return field(default=default, metadata={"unit": unit, "range": (lo, hi)})
+
+
+def prob(default: float, unit: str = "probability") -> Any:
+    """A probability or share, allowed in [0, 1]."""
+    return p(default, unit, 0.0, 1.0)
+
+
+@dataclass
+class ScenarioConfig:
+    """Size and horizon of one simulated world (brief §6-§7)."""
+
+    name: str = "municipality"
+    n_users: int = p(200, "users", 1, 1_000_000)
+    n_workers: int = p(15, "full-time support workers", 1, 100_000)
+    days: int = p(1826, "days (one step = one day)", 1, 36_500)
+
+
+@dataclass
+class DailyState:
+    """M1: day-to-day energy/courage, an AR(1) process around a personal mean."""
+
+    courage_mean: float = prob(0.45, "courage 0-1, population mean of personal means")
+    courage_sd: float = p(0.12, "courage 0-1, sd of personal means", 0.0, 1.0)
+    persistence: float = prob(0.6, "AR(1) coefficient per day")
+    daily_sd: float = p(0.18, "courage 0-1, sd of the daily innovation", 0.0, 1.0)
+    brave_threshold: float = prob(0.6, "courage 0-1 at or above which a day is brave")
+
+
+@dataclass
+class Negotiation:
+    """M2: visit content chosen in dialogue; the user's voice carries weight."""
+
+    user_voice: float = prob(0.7, "weight of the user's preference vs the worker's")
+    choice_wellbeing_gain: float = p(0.004, "wellbeing 0-1 per activity the user chose", 0.0, 1.0)
+    choice_noise: float = p(0.15, "sd of idiosyncratic taste in activity scores", 0.0, 5.0)
+    max_activities: int = p(3, "activities per visit at most", 1, 10)
+
+
+@dataclass
+class Household:
+    """M3: household needs accumulate; doing together builds capacity."""
+
+    need_rate_home: float = p(0.30, "home tasks (cleaning, cooking, laundry) per day", 0.0, 10.0)
+    need_rate_shopping: float = p(0.12, "shopping/pharmacy tasks per day", 0.0, 10.0)
+    need_rate_admin: float = p(0.05, "admin tasks (bills, letters) per day", 0.0, 10.0)
+    need_rate_service: float = p(0.02, "service contacts (dentist, health centre, office) per day", 0.0, 10.0)
+    own_doing_rate: float = prob(0.35, "chance per day and need kind that a fully able user does a task alone")
+    task_minutes: int = p(40, "minutes per household task done by the worker", 1, 480)
+    together_time_factor: float = p(1.3, "time multiplier for doing a task together", 1.0, 5.0)
+    together_se_gain: float = prob(0.025, "self-efficacy gain x (1 - SE) per task done together")
+    for_user_se_gain: float = prob(0.0, "self-efficacy gain x (1 - SE) per task done for the user")
+    own_doing_se_gain: float = prob(0.002, "self-efficacy gain x (1 - SE) per task done alone")
+    se_decay: float = prob(0.0015, "daily relaxation of self-efficacy toward its floor")
+    se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward")
+    need_cap: float = p(12.0, "backlog (tasks) at which unmet needs weigh fully on wellbeing", 0.1, 1000.0)
+
+
+@dataclass
+class Presence:
+    """M4: the worker's mere presence at a known time."""
+
+    contact_weight: float = p(0.7, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
+    anxiety_relief: float = prob(0.10, "anxiety 0-1 relieved by one visit at full alliance")
+    enable_own_doing: float = prob(0.35, "chance presence lets the user do a task themselves")
+
+
+@dataclass
+class Places:
+    """M5: here, there and everywhere; travel by walking, public transport or car."""
+
+    area_km: float = p(8.0, "km, side of the square municipality", 0.5, 500.0)
+    walk_kmh: float = p(4.5, "km/h walking", 0.5, 20.0)
+    transit_kmh: float = p(22.0, "km/h public transport in motion", 1.0, 200.0)
+    transit_access_min: float = p(15.0, "minutes walking to stops and waiting, per leg", 0.0, 120.0)
+    car_kmh: float = p(35.0, "km/h by car in town", 1.0, 200.0)
+    car_park_min: float = p(5.0, "minutes parking, per leg", 0.0, 120.0)
+    pleasure_wellbeing_gain: float = prob(0.03, "wellbeing 0-1 per pleasure activity")
+    incidental_contact_weight: float = p(0.2, "contacts-equivalent of one outing among people", 0.0, 10.0)
+    landscape_learn_prob: float = prob(0.12, "chance a supported visit adds the place to the landscape")
+    own_outing_rate: float = prob(0.12, "chance per day a fully able user goes out alone to a landscape place")
+    initial_landscape_mean: float = p(2.5, "shared places a user uses alone at the start", 0.0, 50.0)
+    fear_transit_prob: float = prob(0.45, "share of users who fear public transport")
+    fear_crowd_prob: float = prob(0.4, "share of users who fear each crowded place")
+
+
+@dataclass
+class Becoming:
+    """M6: on a brave day with a trusted worker a feared activity can succeed."""
+
+    success_logit: float = p(-1.5, "log-odds of success, not brave, no alliance, no SE", -20.0, 20.0)
+    brave_logit: float = p(1.8, "log-odds added on a brave day", -20.0, 20.0)
+    alliance_logit: float = p(2.5, "log-odds added x alliance 0-1", -20.0, 20.0)
+    se_logit: float = p(1.0, "log-odds added x self-efficacy 0-1", -20.0, 20.0)
+    trust_threshold: float = prob(0.4, "alliance 0-1 from which the user dares propose a challenge")
+    initiate_prob: float = prob(0.35, "chance a brave user with a trusted worker proposes a challenge")
+    success_se_gain: float = prob(0.08, "self-efficacy gain x (1 - SE) on success")
+    success_wellbeing_gain: float = prob(0.05, "wellbeing 0-1 on success")
+    fail_anxiety_gain: float = prob(0.12, "anxiety 0-1 added on failure")
+    fail_se_loss: float = prob(0.03, "self-efficacy 0-1 lost on failure")
+    reactivate_prob: float = prob(0.5, "chance a success reactivates a dormant tie")
+
+
+@dataclass
+class Talk:
+    """M7: casual, mutual talk during or instead of tasks."""
+
+    talk_share: float = prob(0.25, "share of task time spent also talking")
+    coffee_minutes: int = p(30, "minutes of a talk-only activity (coffee)", 1, 240)
+    heard_wellbeing_gain: float = prob(0.012, "wellbeing 0-1 per visit with talk, at full alliance")
+    mutuality: float = prob(0.7, "how much the worker shares too (0 = one-way questioning)")
+    problem_solve_prob: float = prob(0.3, "chance talk turns an admin problem into a solution")
+    spark_prob: float = prob(0.02, "chance per talk at full alliance of a new project (exhibition)")
+    spark_ties: int = p(2, "dormant ties a project reactivates", 0, 50)
+
+
+@dataclass
+class Relation:
+    """M8: alliance and contextual knowledge grow with continuity."""
+
+    alliance_gain: float = prob(0.02, "alliance gain x (1 - alliance) x visit quality per visit")
+    knowledge_gain: float = prob(0.02, "knowledge gain x (1 - knowledge) per visit")
+    initial_alliance: float = prob(0.1, "alliance 0-1 with a new worker")
+    perception_noise: float = p(0.35, "sd of the worker's misreading of the user's day, at zero knowledge", 0.0, 5.0)
+
+
+@dataclass
+class Network:
+    """M9: the user's own network, its decay and contact (brief §7, Palumbo 2015)."""
+
+    size_mean: float = p(12.0, "people in the network, mean", 0.0, 200.0)
+    size_dispersion: float = p(3.0, "negative-binomial shape of network size", 0.1, 1000.0)
+    friend_share: float = prob(0.28, "share of ties that are friends (3.4 of 12)")
+    family_share: float = prob(0.43, "share of ties that are family")
+    no_friends_share: float = prob(0.13, "share of users with no friends at all")
+    max_ties: int = p(40, "ties stored per user (larger networks are cut)", 1, 500)
+    active_threshold: float = prob(0.3, "tie strength 0-1 from which a tie is active")
+    initial_active_share: float = prob(0.3, "share of ties active at the start")
+    decay_days: float = p(90.0, "days, time constant of tie decay without contact", 1.0, 100_000.0)
+    contact_rate: float = prob(0.16, "chance per day of contact on a full-strength tie")
+    contact_boost: float = prob(0.15, "strength gain x (1 - s) per contact")
+    reactivated_strength: float = prob(0.45, "strength of a reactivated tie")
+    withdrawal: float = prob(0.5, "how much loneliness suppresses contact (feedback)")
+
+
+@dataclass
+class Loneliness:
+    """M9: loneliness relaxes toward a level set by recent contact."""
+
+    rate: float = prob(0.02, "daily relaxation rate toward the contact-set level")
+    level_min: float = prob(0.12, "loneliness 0-1 with plentiful contact")
+    level_max: float = prob(0.9, "loneliness 0-1 with no contact")
+    half_contacts: float = p(4.5, "contacts per week at mid level", 0.0, 100.0)
+    scale_contacts: float = p(1.2, "contacts per week, width of the transition", 0.01, 100.0)
+    memory_days: float = p(14.0, "days, time constant of the recent-contact average", 1.0, 1000.0)
+    noise_sd: float = p(0.01, "daily noise sd of loneliness 0-1", 0.0, 1.0)
+
+
+@dataclass
+class Wellbeing:
+    """Wellbeing and anxiety: slow states fed by the mechanisms above."""
+
+    rate: float = prob(0.03, "daily relaxation rate toward the state-set level")
+    base: float = prob(0.55, "wellbeing 0-1 level of a user with no burdens or assets")
+    se_weight: float = p(0.25, "wellbeing per unit self-efficacy", 0.0, 5.0)
+    loneliness_weight: float = p(0.3, "wellbeing lost per unit loneliness", 0.0, 5.0)
+    anxiety_weight: float = p(0.2, "wellbeing lost per unit anxiety", 0.0, 5.0)
+    needs_weight: float = p(0.12, "wellbeing lost at a full backlog of needs", 0.0, 5.0)
+    anxiety_rate: float = prob(0.05, "daily relaxation rate of anxiety toward its trait level")
+    anxiety_trait_mean: float = prob(0.5, "anxiety 0-1, population mean trait")
+    anxiety_se_buffer: float = prob(0.5, "share of trait anxiety that full self-efficacy removes")
+
+
+@dataclass
+class Initial:
+    """State at assessment, when the user is granted SIDL (P9)."""
+
+    loneliness_mean: float = prob(0.64, "loneliness 0-1 at the start, mean")
+    loneliness_sd: float = p(0.13, "loneliness 0-1 at the start, sd", 0.0, 1.0)
+    self_efficacy_mean: float = prob(0.3, "self-efficacy 0-1 at the start, mean")
+    self_efficacy_sd: float = p(0.1, "self-efficacy 0-1 at the start, sd", 0.0, 1.0)
+    needs_mean: float = p(4.0, "unmet tasks at the start, mean", 0.0, 1000.0)
+
+
+@dataclass
+class Organisation:
+    """Assessment, decision, plan and weekly schedule (brief §7)."""
+
+    hours_per_week_mean: float = p(2.0, "granted support hours per user-week, mean", 0.1, 60.0)
+    hours_per_week_min: float = p(1.0, "granted hours per week, least", 0.1, 60.0)
+    hours_per_week_max: float = p(6.0, "granted hours per week, most", 0.1, 60.0)
+    visit_minutes_max: int = p(120, "longest single visit, minutes", 15, 600)
+    documentation_minutes: float = p(8.0, "minutes of documentation per visit", 0.0, 240.0)
+    between_visits_minutes: float = p(15.0, "worker travel to the user's home, minutes per visit", 0.0, 240.0)
+    admin_minutes_per_day: float = p(45.0, "meetings and admin per worker-day, minutes", 0.0, 480.0)
+    move_threshold: float = prob(0.3, "courage below which a visit is moved to a better day")
+    max_move_days: int = p(2, "days a visit may be pushed back within its week", 0, 6)
+    plan_items: int = p(4, "activities written into the formal plan", 1, 20)
+    plan_review_days: int = p(365, "days between plan reviews / renewed decisions", 1, 3650)
+    worker_turnover_per_year: float = prob(0.10, "share of workers who leave per year")
+
+
+@dataclass
+class ModelParams:
+    """All behavioural parameters, grouped by mechanism (M1-M9, brief §2)."""
+
+    daily: DailyState = field(default_factory=DailyState)
+    negotiation: Negotiation = field(default_factory=Negotiation)
+    household: Household = field(default_factory=Household)
+    presence: Presence = field(default_factory=Presence)
+    places: Places = field(default_factory=Places)
+    becoming: Becoming = field(default_factory=Becoming)
+    talk: Talk = field(default_factory=Talk)
+    relation: Relation = field(default_factory=Relation)
+    network: Network = field(default_factory=Network)
+    loneliness: Loneliness = field(default_factory=Loneliness)
+    wellbeing: Wellbeing = field(default_factory=Wellbeing)
+    initial: Initial = field(default_factory=Initial)
+    organisation: Organisation = field(default_factory=Organisation)
+
+
+@dataclass
+class NoSupportRule:
+    """The counterfactual: SIDL is not granted, no visit takes place (P8)."""
+
+    enabled: bool = False
+
+
+@dataclass
+class RegimeConfig:
+    """A named bundle of rules; each rule is switched on by its ``enabled`` key."""
+
+    name: str = "trust_based"
+    no_support: NoSupportRule = field(default_factory=NoSupportRule)
+
+
+@dataclass
+class SimConfig:
+    """The whole run: scenario, regime, parameters and seed."""
+
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    regime: RegimeConfig = field(default_factory=RegimeConfig)
+    model: ModelParams = field(default_factory=ModelParams)
+    seed: int = p(0, "seed of all random streams", 0, 2**63 - 1)

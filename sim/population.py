@@ -1,0 +1,123 @@
+"""The users' state as a structure of arrays, and how it starts (P9).
+
+Every per-user quantity lives in one numpy array indexed by the user's
+position; :class:`sim.agents.ServiceUser` agents read and write through that
+index. Each part of the start draws from its own named stream, so the same
+seed gives the same people whatever the regime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.activities import N_NEEDS
+from sim.config import ModelParams
+from sim.places import CROWDED, N_PLACES, place_coordinates, travel_legs
+from sim.streams import Streams
+
+NO_TIE, FAMILY, FRIEND, OTHER = range(4)
+
+
+@dataclass
+class UserState:
+    """All users' state. Scales are 0-1 unless said otherwise."""
+
+    courage_trait: np.ndarray  # M1: personal mean courage
+    courage: np.ndarray  # M1: today's courage
+    loneliness: np.ndarray  # M9: 0-1, UCLA-3 = 3 + 6 x loneliness
+    wellbeing: np.ndarray  # 0-1, WEMWBS = 14 + 56 x wellbeing
+    self_efficacy: np.ndarray  # M3/M6
+    anxiety: np.ndarray  # M4/M6
+    anxiety_trait: np.ndarray
+    needs: np.ndarray  # M3: (n, N_NEEDS) backlog of tasks
+    contacts_week: np.ndarray  # M9: recent contacts per week (smoothed)
+    contacts_today: np.ndarray  # M9: contacts-equivalents today
+    tie_strength: np.ndarray  # M9: (n, max_ties), 0 where no tie
+    tie_kind: np.ndarray  # M9: (n, max_ties) NO_TIE/FAMILY/FRIEND/OTHER
+    landscape: np.ndarray  # M5: (n, N_PLACES) places the user uses alone
+    fear_place: np.ndarray  # M6: (n, N_PLACES) feared crowded places
+    fear_transit: np.ndarray  # M6: fears public transport
+    legs: np.ndarray  # M5: (n, N_PLACES, 4) one-way minutes by mode
+    alliance: np.ndarray  # M8: with the current worker
+    knowledge: np.ndarray  # M8: the current worker's knowledge of the user
+    relation_days: np.ndarray  # M8: days since the current relationship began
+    last_worker: np.ndarray  # slot of the worker who visited last (-1 none)
+
+    @property
+    def n(self) -> int:
+        return self.courage.shape[0]
+
+
+def _clip01(x: np.ndarray) -> np.ndarray:
+    return np.clip(x, 0.0, 1.0)
+
+
+def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Ties per user: ~12 people, ~3.4 friends, 43 % family, 13 % without friends."""
+    net = pars.network
+    t = net.max_ties
+    if net.size_mean > 0:
+        size = rng.negative_binomial(net.size_dispersion, net.size_dispersion / (net.size_dispersion + net.size_mean), n)
+    else:
+        size = np.zeros(n, dtype=int)
+    size = np.minimum(size, t)
+    has_tie = np.arange(t)[None, :] < size[:, None]
+    u = rng.random((n, t))
+    kind = np.where(u < net.family_share, FAMILY, np.where(u < net.family_share + net.friend_share, FRIEND, OTHER))
+    no_friends = rng.random(n) < net.no_friends_share
+    kind = np.where(no_friends[:, None] & (kind == FRIEND), OTHER, kind)
+    kind = np.where(has_tie, kind, NO_TIE)
+    active = rng.random((n, t)) < net.initial_active_share
+    hi = net.active_threshold
+    strength = np.where(active, rng.uniform(hi, min(1.0, hi + 0.5), (n, t)), rng.uniform(0.02, hi, (n, t)))
+    strength = np.where(has_tie, strength, 0.0)
+    return strength, kind.astype(np.int8)
+
+
+def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
+    """The users at assessment, drawn from their own streams."""
+    rng = streams["population"]
+    ini, day = pars.initial, pars.daily
+    courage_trait = _clip01(rng.normal(day.courage_mean, day.courage_sd, n))
+    anxiety_trait = _clip01(rng.normal(pars.wellbeing.anxiety_trait_mean, 0.15, n))
+    se = _clip01(rng.normal(ini.self_efficacy_mean, ini.self_efficacy_sd, n))
+    loneliness = _clip01(rng.normal(ini.loneliness_mean, ini.loneliness_sd, n))
+    needs = rng.poisson(ini.needs_mean / N_NEEDS, (n, N_NEEDS)).astype(float)
+    fear_transit = rng.random(n) < pars.places.fear_transit_prob
+    fear_place = (rng.random((n, N_PLACES)) < pars.places.fear_crowd_prob) & CROWDED[None, :]
+
+    homes, shared = place_coordinates(n, pars.places, streams["places"])
+    legs = travel_legs(homes, shared, pars.places)
+
+    lrng = streams["landscape"]
+    p_known = min(1.0, pars.places.initial_landscape_mean / (N_PLACES - 1))
+    landscape = (lrng.random((n, N_PLACES)) < p_known) & ~fear_place
+    landscape[:, 0] = True
+
+    strength, kind = make_network(n, pars, streams["network"])
+    anxiety = anxiety_trait * (1 - pars.wellbeing.anxiety_se_buffer * se)
+    state = UserState(
+        courage_trait=courage_trait,
+        courage=courage_trait.copy(),
+        loneliness=loneliness,
+        wellbeing=np.zeros(n),
+        self_efficacy=se,
+        anxiety=anxiety,
+        anxiety_trait=anxiety_trait,
+        needs=needs,
+        contacts_week=np.zeros(n),
+        contacts_today=np.zeros(n),
+        tie_strength=strength,
+        tie_kind=kind,
+        landscape=landscape,
+        fear_place=fear_place,
+        fear_transit=fear_transit,
+        legs=legs,
+        alliance=np.zeros(n),
+        knowledge=np.zeros(n),
+        relation_days=np.zeros(n),
+        last_worker=np.full(n, -1),
+    )
+    return state
