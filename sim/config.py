@@ -54,23 +54,27 @@ class Negotiation:
     choice_wellbeing_gain: float = p(0.004, "wellbeing 0-1 per activity the user chose", 0.0, 1.0)
     choice_noise: float = p(0.15, "sd of idiosyncratic taste in activity scores", 0.0, 5.0)
     max_activities: int = p(3, "activities per visit at most", 1, 10)
+    urgency_weight: float = p(1.0, "score of a task at a pressing backlog", 0.0, 10.0)
+    misfit_weight: float = p(2.0, "score lost per unit demand above (perceived) courage", 0.0, 20.0)
+    plan_weight: float = p(0.5, "score the worker adds to activities in the formal plan", 0.0, 10.0)
+    dare_weight: float = p(1.0, "score a proposed (or pushed) challenge gains", 0.0, 10.0)
 
 
 @dataclass
 class Household:
     """M3: household needs accumulate; doing together builds capacity."""
 
-    need_rate_home: float = p(0.30, "home tasks (cleaning, cooking, laundry) per day", 0.0, 10.0)
-    need_rate_shopping: float = p(0.12, "shopping/pharmacy tasks per day", 0.0, 10.0)
+    need_rate_home: float = p(0.20, "home tasks (cleaning, cooking, laundry) per day", 0.0, 10.0)
+    need_rate_shopping: float = p(0.08, "shopping/pharmacy tasks per day", 0.0, 10.0)
     need_rate_admin: float = p(0.05, "admin tasks (bills, letters) per day", 0.0, 10.0)
     need_rate_service: float = p(0.02, "service contacts (dentist, health centre, office) per day", 0.0, 10.0)
     own_doing_rate: float = prob(0.35, "chance per day and need kind that a fully able user does a task alone")
-    task_minutes: int = p(40, "minutes per household task done by the worker", 1, 480)
+    together_prob: float = prob(0.7, "chance the worker does a task with (not for) an able user")
     together_time_factor: float = p(1.3, "time multiplier for doing a task together", 1.0, 5.0)
-    together_se_gain: float = prob(0.025, "self-efficacy gain x (1 - SE) per task done together")
+    together_se_gain: float = prob(0.008, "self-efficacy gain x (1 - SE) per task done together")
     for_user_se_gain: float = prob(0.0, "self-efficacy gain x (1 - SE) per task done for the user")
     own_doing_se_gain: float = prob(0.002, "self-efficacy gain x (1 - SE) per task done alone")
-    se_decay: float = prob(0.0015, "daily relaxation of self-efficacy toward its floor")
+    se_decay: float = prob(0.004, "daily relaxation of self-efficacy toward its floor")
     se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward")
     need_cap: float = p(12.0, "backlog (tasks) at which unmet needs weigh fully on wellbeing", 0.1, 1000.0)
 
@@ -80,7 +84,7 @@ class Presence:
     """M4: the worker's mere presence at a known time."""
 
     contact_weight: float = p(0.7, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
-    anxiety_relief: float = prob(0.10, "anxiety 0-1 relieved by one visit at full alliance")
+    anxiety_relief: float = prob(0.02, "anxiety 0-1 relieved by one visit at full alliance")
     enable_own_doing: float = prob(0.35, "chance presence lets the user do a task themselves")
 
 
@@ -156,8 +160,8 @@ class Network:
     active_threshold: float = prob(0.3, "tie strength 0-1 from which a tie is active")
     initial_active_share: float = prob(0.3, "share of ties active at the start")
     decay_days: float = p(90.0, "days, time constant of tie decay without contact", 1.0, 100_000.0)
-    contact_rate: float = prob(0.16, "chance per day of contact on a full-strength tie")
-    contact_boost: float = prob(0.15, "strength gain x (1 - s) per contact")
+    contact_rate: float = prob(0.28, "chance per day of contact on a full-strength tie")
+    contact_boost: float = prob(0.30, "strength gain x (1 - s) per contact")
     reactivated_strength: float = prob(0.45, "strength of a reactivated tie")
     withdrawal: float = prob(0.5, "how much loneliness suppresses contact (feedback)")
 
@@ -180,7 +184,7 @@ class Wellbeing:
     """Wellbeing and anxiety: slow states fed by the mechanisms above."""
 
     rate: float = prob(0.03, "daily relaxation rate toward the state-set level")
-    base: float = prob(0.55, "wellbeing 0-1 level of a user with no burdens or assets")
+    base: float = prob(0.70, "wellbeing 0-1 level of a user with no burdens or assets")
     se_weight: float = p(0.25, "wellbeing per unit self-efficacy", 0.0, 5.0)
     loneliness_weight: float = p(0.3, "wellbeing lost per unit loneliness", 0.0, 5.0)
     anxiety_weight: float = p(0.2, "wellbeing lost per unit anxiety", 0.0, 5.0)
@@ -208,6 +212,7 @@ class Organisation:
     hours_per_week_mean: float = p(2.0, "granted support hours per user-week, mean", 0.1, 60.0)
     hours_per_week_min: float = p(1.0, "granted hours per week, least", 0.1, 60.0)
     hours_per_week_max: float = p(6.0, "granted hours per week, most", 0.1, 60.0)
+    hours_per_visit: float = p(1.5, "granted hours per visit, sets 1-3 visits a week", 0.25, 12.0)
     visit_minutes_max: int = p(120, "longest single visit, minutes", 15, 600)
     documentation_minutes: float = p(8.0, "minutes of documentation per visit", 0.0, 240.0)
     between_visits_minutes: float = p(15.0, "worker travel to the user's home, minutes per visit", 0.0, 240.0)

@@ -71,7 +71,7 @@ def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[n
     kind = np.where(has_tie, kind, NO_TIE)
     active = rng.random((n, t)) < net.initial_active_share
     hi = net.active_threshold
-    strength = np.where(active, rng.uniform(hi, min(1.0, hi + 0.5), (n, t)), rng.uniform(0.02, hi, (n, t)))
+    strength = np.where(active, rng.uniform(min(1.0, hi + 0.15), min(1.0, hi + 0.6), (n, t)), rng.uniform(0.02, max(0.02, hi - 0.1), (n, t)))
     strength = np.where(has_tie, strength, 0.0)
     return strength, kind.astype(np.int8)
 

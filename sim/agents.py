@@ -1,0 +1,93 @@
+"""Mesa agents: the public face of users and workers.
+
+Their state lives in the model's arrays (structure of arrays, vectorised per
+day); an agent is a named view through its index, so AgentSet queries, the
+Solara app and user code read the same numbers the simulation updates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim import dynamics
+
+if TYPE_CHECKING:
+    from sim.model import SIDLModel
+
+
+class ServiceUser(mesa.Agent):
+    """An adult with severe mental illness living at home, granted SIDL."""
+
+    model: SIDLModel
+
+    def __init__(self, model: SIDLModel, idx: int) -> None:
+        super().__init__(model)
+        self.idx = int(idx)
+
+    @property
+    def loneliness(self) -> float:
+        """Internal loneliness 0-1 (UCLA-3 = 3 + 6 x loneliness)."""
+        return float(self.model.users_state.loneliness[self.idx])
+
+    @property
+    def ucla3(self) -> float:
+        return 3.0 + 6.0 * self.loneliness
+
+    @property
+    def wellbeing(self) -> float:
+        """Internal wellbeing 0-1 (WEMWBS = 14 + 56 x wellbeing)."""
+        return float(self.model.users_state.wellbeing[self.idx])
+
+    @property
+    def wemwbs(self) -> float:
+        return 14.0 + 56.0 * self.wellbeing
+
+    @property
+    def self_efficacy(self) -> float:
+        return float(self.model.users_state.self_efficacy[self.idx])
+
+    @property
+    def courage(self) -> float:
+        return float(self.model.users_state.courage[self.idx])
+
+    @property
+    def alliance(self) -> float:
+        return float(self.model.users_state.alliance[self.idx])
+
+    @property
+    def active_ties(self) -> int:
+        s = self.model.users_state
+        row = (s.tie_strength[self.idx] >= self.model.params.network.active_threshold) & (s.tie_kind[self.idx] > 0)
+        return int(row.sum())
+
+    @property
+    def landscape(self) -> list[str]:
+        from sim.places import PLACE_NAMES
+
+        return [PLACE_NAMES[i] for i in np.flatnonzero(self.model.users_state.landscape[self.idx, 1:]) + 1]
+
+    @property
+    def regular_worker(self) -> SupportWorker:
+        return self.model.worker_in_slot(int(self.model.assessment.regular[self.idx]))
+
+    @property
+    def brave(self) -> bool:
+        return bool(dynamics.brave(self.model.users_state, self.model.params)[self.idx])
+
+
+class SupportWorker(mesa.Agent):
+    """A support worker holding one slot of the staff; a leaver's slot gets a new worker."""
+
+    model: SIDLModel
+
+    def __init__(self, model: SIDLModel, slot: int) -> None:
+        super().__init__(model)
+        self.slot = int(slot)
+
+    @property
+    def caseload(self) -> int:
+        """Users whose regular worker holds this slot."""
+        return int((self.model.assessment.regular == self.slot).sum())

@@ -1,0 +1,158 @@
+"""What happens to every user every day, visit or not: vectorised over users.
+
+Each function updates :class:`sim.population.UserState` arrays in place and draws
+from its own named stream, a fixed number of draws per user and day, so a rule
+that changes visits never shifts these draws (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import ModelParams
+from sim.places import PLACE_NAMES
+from sim.population import UserState
+
+#: Place a user must be able to use alone to meet each need kind without help.
+NEED_PLACE = np.array(
+    [0, PLACE_NAMES.index("grocery"), 0, PLACE_NAMES.index("health_centre")]
+)
+
+
+def sigmoid(x: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def update_courage(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+    """M1: today's courage, an AR(1) around the personal mean (002 §3.2)."""
+    d = pars.daily
+    eps = rng.standard_normal(s.n)
+    innov = d.daily_sd * np.sqrt(1.0 - d.persistence**2) * eps
+    s.courage[:] = np.clip(s.courage_trait + d.persistence * (s.courage - s.courage_trait) + innov, 0, 1)
+
+
+def brave(s: UserState, pars: ModelParams) -> np.ndarray:
+    """M1: days on which the user feels brave enough for a feared activity."""
+    return s.courage >= pars.daily.brave_threshold
+
+
+def accumulate_needs(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+    """M3: household needs (home, shopping, admin, service) arrive as Poisson counts."""
+    h = pars.household
+    rates = np.array([h.need_rate_home, h.need_rate_shopping, h.need_rate_admin, h.need_rate_service])
+    s.needs += rng.poisson(rates, size=s.needs.shape)
+    np.minimum(s.needs, 3.0 * h.need_cap, out=s.needs)
+
+
+def own_doing(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+    """M3/M5: a capable user meets needs alone, where the place is in their landscape.
+
+    The chance scales with self-efficacy; shopping and service needs also ask that
+    the user can use the grocery / health centre alone (enabling landscape).
+    """
+    h = pars.household
+    u = rng.random(s.needs.shape)
+    reach = s.landscape[:, NEED_PLACE]
+    done = (s.needs >= 1) & reach & (u < h.own_doing_rate * s.self_efficacy[:, None])
+    s.needs -= done
+    k = done.sum(axis=1)
+    s.self_efficacy += (1 - (1 - h.own_doing_se_gain) ** k) * (1 - s.self_efficacy)
+
+
+def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+    """M5/M9: a user goes out alone to a known place and meets people in passing."""
+    pl = pars.places
+    known = s.landscape[:, 1:].sum(axis=1)
+    p_out = pl.own_outing_rate * s.self_efficacy * np.minimum(known / 3.0, 1.0)
+    out = rng.random(s.n) < p_out
+    s.contacts_today += pl.incidental_contact_weight * out
+
+
+def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+    """M9: contact on ties (likelier when strong, brave, not withdrawn); ties decay.
+
+    Contact grows with the square of tie strength, so ties are bistable: strong
+    ties sustain themselves, weak ones fade to dormancy unless reactivated.
+
+    Loneliness suppresses contact (``withdrawal``): the feedback that lets
+    loneliness tip into a persistent state below a contact threshold (P12).
+    """
+    net = pars.network
+    drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (0.5 + s.courage)
+    p = s.tie_strength**2 * drive[:, None]
+    met = rng.random(s.tie_strength.shape) < p
+    s.tie_strength *= np.exp(-1.0 / net.decay_days)
+    s.tie_strength += met * net.contact_boost * (1 - s.tie_strength)
+    s.contacts_today += met.sum(axis=1)
+
+
+def reactivate_ties(s: UserState, users: np.ndarray, k: int, strength: float) -> None:
+    """M6/M7: give up to ``k`` of each user's strongest dormant ties new life.
+
+    Which ties: the strongest dormant ones (the person one "has to call"), so
+    the choice needs no random draw.
+    """
+    if users.size == 0 or k <= 0:
+        return
+    ties = s.tie_strength[users]
+    dormant = (s.tie_kind[users] > 0) & (ties < strength)
+    order = np.argsort(-np.where(dormant, ties, -1.0), axis=1, kind="stable")[:, :k]
+    rows = np.repeat(np.arange(users.size), order.shape[1])
+    cols = order.ravel()
+    pick = dormant[rows, cols]
+    s.tie_strength[users[rows[pick]], cols[pick]] = strength
+
+
+def active_ties(s: UserState, pars: ModelParams) -> np.ndarray:
+    """M9: ties strong enough to count as an active part of the network."""
+    return ((s.tie_strength >= pars.network.active_threshold) & (s.tie_kind > 0)).sum(axis=1)
+
+
+def loneliness_target(contacts_week: np.ndarray, pars: ModelParams) -> np.ndarray:
+    """M9: the loneliness level that a given rate of contact sustains."""
+    lo = pars.loneliness
+    z = (lo.half_contacts - contacts_week) / lo.scale_contacts
+    return lo.level_min + (lo.level_max - lo.level_min) * sigmoid(z)
+
+
+def contacts_for(loneliness: np.ndarray, pars: ModelParams) -> np.ndarray:
+    """Inverse of :func:`loneliness_target`: contacts a week at which ``loneliness`` is steady."""
+    lo = pars.loneliness
+    share = (loneliness - lo.level_min) / max(lo.level_max - lo.level_min, 1e-9)
+    return np.maximum(lo.half_contacts - lo.scale_contacts * logit(share), 0.0)
+
+
+def wellbeing_target(s: UserState, pars: ModelParams) -> np.ndarray:
+    """Wellbeing a user's present state sustains: assets minus burdens."""
+    w = pars.wellbeing
+    backlog = np.minimum(s.needs.sum(axis=1) / pars.household.need_cap, 1.0)
+    return (
+        w.base
+        + w.se_weight * s.self_efficacy
+        - w.loneliness_weight * s.loneliness
+        - w.anxiety_weight * s.anxiety
+        - w.needs_weight * backlog
+    )
+
+
+def relax(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+    """End of day: recent contact, loneliness, anxiety, self-efficacy and wellbeing drift.
+
+    Each state relaxes toward the level its drivers sustain; the day's events
+    (visits, outings, contact) have already moved it, so they act as pulses.
+    """
+    lo, w, h = pars.loneliness, pars.wellbeing, pars.household
+    s.contacts_week += (7.0 * s.contacts_today - s.contacts_week) / lo.memory_days
+    target = loneliness_target(s.contacts_week, pars)
+    noise = lo.noise_sd * rng.standard_normal(s.n)
+    s.loneliness[:] = np.clip(s.loneliness + lo.rate * (target - s.loneliness) + noise, 0, 1)
+    a_target = s.anxiety_trait * (1 - w.anxiety_se_buffer * s.self_efficacy)
+    s.anxiety[:] = np.clip(s.anxiety + w.anxiety_rate * (a_target - s.anxiety), 0, 1)
+    s.self_efficacy[:] = np.clip(s.self_efficacy + h.se_decay * (h.se_floor - s.self_efficacy), 0, 1)
+    s.wellbeing[:] = np.clip(s.wellbeing + w.rate * (wellbeing_target(s, pars) - s.wellbeing), 0, 1)
+    s.contacts_today[:] = 0.0

@@ -1,0 +1,201 @@
+"""The SIDL model: service users and support workers under a management regime.
+
+One step is one day. The order of a day, written once here and followed by
+:meth:`SIDLModel.step`:
+
+1. **Organisation** - the rules' daily events (``rules.on_day``) and staff
+   turnover: a leaver's slot is filled by a new worker.
+2. **Daily state (M1)** - every user's courage for today.
+3. **Needs (M3)** - household needs arrive.
+4. **Visits (M2-M8)** - due visits (scheduled weekdays, plus visits moved from
+   a bad day) pass the rules; a visit may move to a better day; workers are
+   assigned; a new worker restarts the relation (M8); content is negotiated
+   and lived; worker time is accounted.
+5. **Own life (M3, M5)** - users do tasks and go out on their own.
+6. **Network (M9)** - contact on ties, tie decay.
+7. **Drift** - recent contact, loneliness, anxiety, self-efficacy and
+   wellbeing relax toward the levels their drivers sustain.
+8. **Collect** - the day's row of the time series.
+
+Everything that is the same for all users is a numpy operation on the
+arrays of :class:`sim.population.UserState`; agents index into them.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import activities as act
+from sim import dynamics, reporters
+from sim.agents import ServiceUser, SupportWorker
+from sim.config import SimConfig
+from sim.events import PROVIDERS, EventLog
+from sim.organisation import assess
+from sim.population import make_users
+from sim.rules import build_rules
+from sim.streams import Streams
+from sim.visits import VisitBatch, VisitDraws, dares, live, negotiate
+
+WORK_CATEGORIES = ("client", "travel_with_user", "travel_between", "documentation", "admin")
+
+
+class SIDLModel(mesa.Model):
+    """Support in daily living for ``scenario.n_users`` users over ``scenario.days`` days."""
+
+    def __init__(self, cfg: SimConfig) -> None:
+        super().__init__(seed=cfg.seed)
+        self.cfg = cfg
+        self.params = cfg.model
+        self.day = 0
+        self.streams = Streams(cfg.seed)
+        n, n_workers = cfg.scenario.n_users, cfg.scenario.n_workers
+
+        self.users_state = s = make_users(n, self.params, self.streams)
+        s.contacts_week[:] = dynamics.contacts_for(s.loneliness, self.params)
+        s.wellbeing[:] = np.clip(dynamics.wellbeing_target(s, self.params), 0, 1)
+        self.assessment = assess(s, self.params.organisation, n_workers, self.streams["organisation"])
+
+        self.users = ServiceUser.create_agents(self, n, np.arange(n))
+        self._workers = list(SupportWorker.create_agents(self, n_workers, np.arange(n_workers)))
+        self.worker_uid = np.array([w.unique_id for w in self._workers])
+        self.user_uid = np.array([a.unique_id for a in self.users])
+        self.seen_workers: list[set[int]] = [set() for _ in range(n)]
+
+        self.rules = build_rules(cfg.regime)
+        self.rules.bind(self)
+        self.pending = np.zeros(n, dtype=bool)
+        self.pushed_days = np.zeros(n, dtype=int)
+        self.minutes = dict.fromkeys(WORK_CATEGORIES, 0.0)
+        self.visits_made = 0
+        self.visits_by_regular = 0
+        self.visits_moved = 0
+        self.events = EventLog()
+
+        self.datacollector = mesa.DataCollector(model_reporters=dict(reporters.TIMESERIES))
+        self.start = {k: f(self) for k, f in reporters.USER_SNAPSHOT.items()}
+        self.datacollector.collect(self)
+
+    # -- the day --------------------------------------------------------------
+    def step(self) -> None:
+        s, pars, rng = self.users_state, self.params, self.streams
+        self.rules.on_day(self)
+        self._turnover()
+        dynamics.update_courage(s, pars, rng["daily_state"])
+        dynamics.accumulate_needs(s, pars, rng["needs"])
+        self._visits()
+        dynamics.own_doing(s, pars, rng["own_doing"])
+        dynamics.own_outings(s, pars, rng["own_outings"])
+        dynamics.network_contact(s, pars, rng["network_contact"])
+        dynamics.relax(s, pars, rng["loneliness_noise"])
+        s.relation_days += 1
+        self.day += 1
+        self.datacollector.collect(self)
+
+    def run(self, days: int | None = None) -> None:
+        for _ in range(self.cfg.scenario.days if days is None else days):
+            self.step()
+
+    # -- organisation -----------------------------------------------------------
+    @property
+    def weekday(self) -> int:
+        """0 = Monday; day 0 of a run is a Monday."""
+        return self.day % 7
+
+    def worker_in_slot(self, slot: int) -> SupportWorker:
+        return self._workers[slot]
+
+    @property
+    def workers(self) -> mesa.agent.AgentSet:
+        return self.agents_by_type[SupportWorker]
+
+    def replace_worker(self, slot: int) -> None:
+        """The worker in ``slot`` leaves; a new person (new id, no relations) takes over."""
+        self._workers[slot].remove()
+        self._workers[slot] = SupportWorker(self, slot)
+        self.worker_uid[slot] = self._workers[slot].unique_id
+
+    def _turnover(self) -> None:
+        rate = self.params.organisation.worker_turnover_per_year
+        p_day = 1.0 - (1.0 - rate) ** (1.0 / 365.0)
+        leave = self.streams["turnover"].random(self.worker_uid.size) < p_day
+        for slot in np.flatnonzero(leave):
+            self.replace_worker(int(slot))
+
+    # -- visits -------------------------------------------------------------------
+    def _due(self) -> np.ndarray:
+        """Users visited today, after rules and moves to a better day (M1)."""
+        s, org = self.users_state, self.params.organisation
+        due = self.assessment.weekdays[:, self.weekday] | self.pending
+        due = self.rules.visits_today(self, due)
+        if self.rules.can_move_visits(self):
+            move = due & (s.courage < org.move_threshold) & (self.pushed_days < org.max_move_days)
+            self.visits_moved += int(move.sum())
+            self.pushed_days = np.where(move, self.pushed_days + 1, 0)
+            self.pending = move
+            due = due & ~move
+        else:
+            self.pending[:] = False
+        return due
+
+    def _meet(self, batch: VisitBatch) -> np.ndarray:
+        """M8: a visit by someone other than the last worker restarts the relation."""
+        s, rel = self.users_state, self.params.relation
+        u = batch.users
+        uid = self.worker_uid[batch.workers]
+        new = uid != s.last_worker[u]
+        s.alliance[u[new]] = rel.initial_alliance
+        s.knowledge[u[new]] = 0.0
+        s.relation_days[u[new]] = 0
+        s.last_worker[u] = uid
+        for i in np.flatnonzero(new):
+            self.seen_workers[u[i]].add(int(uid[i]))
+        return uid
+
+    def _visits(self) -> None:
+        s, pars = self.users_state, self.params
+        users = np.flatnonzero(self._due())
+        if users.size == 0:
+            return
+        draws = VisitDraws.draw(self.streams["visits"], s.n, pars.negotiation.max_activities)
+        brave = dynamics.brave(s, pars)[users]
+        a = self.assessment
+        batch = VisitBatch(
+            day=self.day, users=users, workers=a.regular[users].copy(),
+            minutes=a.visit_minutes[users].copy(), plan=a.plan[users], goal=a.goal[users],
+            courage=s.courage[users], brave=brave, dare=np.zeros(users.size, dtype=bool),
+        )
+        batch.workers = self.rules.assign_workers(self, batch, batch.workers)
+        uid = self._meet(batch)
+        batch.dare = dares(self, users, brave, draws)
+        batch.minutes = self.rules.visit_minutes(self, batch, batch.minutes)
+        choice = negotiate(self, batch, draws)
+        success = live(self, batch, choice, draws)
+        self._account(batch, choice, success, uid)
+
+    def _account(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray) -> None:
+        """Worker time by category, continuity, and the event log rows of the day."""
+        org = self.params.organisation
+        v = batch.size
+        doc = self.rules.documentation_minutes(self, batch, np.full(v, org.documentation_minutes))
+        self.minutes["client"] += float(batch.minutes.sum())
+        self.minutes["travel_with_user"] += float(ch.travel.sum())
+        self.minutes["travel_between"] += v * org.between_visits_minutes
+        self.minutes["documentation"] += float(doc.sum())
+        if self.weekday < 5:
+            self.minutes["admin"] += self.worker_uid.size * org.admin_minutes_per_day
+        self.visits_made += v
+        self.visits_by_regular += int((batch.workers == self.assessment.regular[batch.users]).sum())
+
+        on = ch.activity >= 0
+        rows, slots = np.nonzero(on)
+        a = ch.activity[rows, slots]
+        category = np.where(ch.challenge[rows, slots], act.CHALLENGE, act.CATEGORY[a])
+        self.events.add(
+            day=np.full(rows.size, self.day), user_id=self.user_uid[batch.users[rows]],
+            worker_id=uid[rows], activity=a, category=category, place=act.PLACE[a],
+            mode=ch.mode[rows, slots], minutes=ch.minutes[rows, slots],
+            travel_minutes=ch.travel[rows, slots], planned=batch.plan[rows, a],
+            together=ch.together[rows, slots], success=success[rows, slots],
+            provider=np.full(rows.size, PROVIDERS.index("sidl")),
+        )

@@ -1,0 +1,281 @@
+"""One day's visits, negotiated and lived as a batch (M2-M8).
+
+All visits of a day are held as arrays: V visits x A activities for content,
+V x 4 for travel modes. Rules narrow these arrays through their hooks
+(:mod:`sim.rules`); what is left is negotiated between user and worker and its
+effects applied. A user has at most one visit a day, so per-user updates by
+fancy indexing are safe.
+
+Random draws come from the ``visits`` stream as one fixed block per user and
+day (:class:`VisitDraws`), so whether, when and with whom a user is visited
+never shifts another user's draws or another day's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import activities as act
+from sim import dynamics
+from sim.places import MODE_NAMES, NONE, TRANSIT
+
+if TYPE_CHECKING:
+    from sim.model import SIDLModel
+
+N_MODES = len(MODE_NAMES)
+#: Columns of the per-user uniform block: five per visit, three per activity slot.
+TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
+PER_SLOT = 3
+
+
+@dataclass
+class VisitDraws:
+    """Today's random numbers for every user (whether visited or not)."""
+
+    uniform: np.ndarray  # (n, 5 + 3 x max_activities)
+    normal: np.ndarray  # (n, A + 1): taste per activity, then perception
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator, n: int, max_activities: int) -> VisitDraws:
+        return cls(rng.random((n, 5 + PER_SLOT * max_activities)), rng.standard_normal((n, act.N_ACTIVITIES + 1)))
+
+
+@dataclass
+class VisitBatch:
+    """Today's visits: who is visited, by which worker slot, for how long."""
+
+    day: int
+    users: np.ndarray  # (V,) user index
+    workers: np.ndarray  # (V,) worker slot
+    minutes: np.ndarray  # (V,) visit length
+    plan: np.ndarray  # (V, A) formal plan items of each user
+    goal: np.ndarray  # (V,) activity index of each plan's goal
+    courage: np.ndarray  # (V,) today's courage
+    brave: np.ndarray  # (V,) brave day (M1)
+    dare: np.ndarray  # (V,) user proposes a feared activity today (M6)
+
+    @property
+    def size(self) -> int:
+        return self.users.size
+
+
+@dataclass
+class Choice:
+    """What was negotiated: up to K activities per visit and how each is done."""
+
+    activity: np.ndarray  # (V, K), -1 where the slot is empty
+    mode: np.ndarray  # (V, K) travel mode code
+    minutes: np.ndarray  # (V, K) activity minutes (without travel)
+    travel: np.ndarray  # (V, K) round-trip travel minutes with the user
+    together: np.ndarray  # (V, K) bool
+    challenge: np.ndarray  # (V, K) bool
+    fit: np.ndarray  # (V, K) 1 - demand above true courage
+    user_top: np.ndarray  # (V,) the user's own favourite among what was possible
+
+
+def travel_options(model: SIDLModel, batch: VisitBatch, modes: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Mode and round-trip minutes per visit and activity (M5), and whether it is feared.
+
+    Home activities need no travel. Outside, the fastest allowed mode is taken,
+    except that a user who fears public transport avoids it unless daring
+    (then it is chosen on purpose, as the feared step, if allowed).
+    """
+    s = model.users_state
+    u = batch.users
+    legs = 2.0 * s.legs[u][:, act.PLACE, :]  # (V, A, 4)
+    valid = np.zeros((act.N_ACTIVITIES, N_MODES), dtype=bool)
+    valid[~act.OUTSIDE, NONE] = True
+    valid[act.OUTSIDE, NONE + 1 :] = True
+    ok = modes[:, None, :] & valid[None, :, :]
+    fears = s.fear_transit[u]
+    safe = ok.copy()
+    safe[:, :, TRANSIT] &= ~fears[:, None]
+    minutes = np.where(safe, legs, np.inf)
+    mode = np.argmin(minutes, axis=2)
+    practice = (batch.dare & fears)[:, None] & ok[:, :, TRANSIT] & act.OUTSIDE[None, :]
+    mode = np.where(practice, TRANSIT, mode)
+    reachable = np.take_along_axis(ok, mode[:, :, None], axis=2)[:, :, 0]
+    travel = np.where(reachable, np.take_along_axis(legs, mode[:, :, None], axis=2)[:, :, 0], np.inf)
+    feared = act.OUTSIDE[None, :] & (
+        s.fear_place[u][:, act.PLACE] | ((mode == TRANSIT) & fears[:, None])
+    )
+    return mode, travel, feared
+
+
+def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
+    """M2: user and worker choose the visit's content together, within the rules.
+
+    Scores blend the user's wish (pleasure, pressing needs, today's courage,
+    a proposed challenge) and the worker's (needs, the formal plan, their
+    reading of the user's day, which is noisier the less they know the user,
+    M8), weighted by the user's voice. Activities are taken greedily while time
+    is left.
+    """
+    s, pars, rules = model.users_state, model.params, model.rules
+    neg = pars.negotiation
+    u = batch.users
+    v_n, a_n, k_n = batch.size, act.N_ACTIVITIES, neg.max_activities
+    needs = s.needs[u]
+    pending = np.where(act.IS_TASK[None, :], needs[:, np.maximum(act.NEED, 0)], 0.0)
+    allowed = np.where(act.IS_TASK[None, :], pending >= 1, True)
+    allowed = rules.allowed_activities(model, batch, allowed)
+    modes = rules.travel_modes(model, batch, np.ones((v_n, N_MODES), dtype=bool))
+    mode, travel, feared = travel_options(model, batch, modes)
+    pushed = rules.pushed_challenges(model, batch, np.zeros((v_n, a_n), dtype=bool))
+    feasible = allowed & np.isfinite(travel) & (~feared | batch.dare[:, None] | pushed)
+
+    c = batch.courage
+    able = c[:, None] >= act.DEMAND[None, :]
+    together = act.IS_TASK[None, :] & able & (d.uniform[u, TOGETHER] < pars.household.together_prob)[:, None]
+    base = np.where(act.CATEGORY == act.TALK, pars.talk.coffee_minutes, act.MINUTES)
+    minutes = np.where(together, base * pars.household.together_time_factor, base)
+    duration = minutes + np.where(np.isfinite(travel), travel, 0.0)
+
+    urgency = neg.urgency_weight * (1.0 - np.exp(-pending / 3.0))
+    misfit = np.maximum(act.DEMAND[None, :] - c[:, None], 0.0)
+    noise = pars.relation.perception_noise * (1.0 - s.knowledge[u])
+    seen = c + noise * d.normal[u, a_n]
+    misfit_seen = np.maximum(act.DEMAND[None, :] - seen[:, None], 0.0)
+    proposed = feared & batch.dare[:, None]
+    user = (
+        act.PLEASURE[None, :] + urgency - neg.misfit_weight * misfit
+        + neg.choice_noise * d.normal[u, :a_n] + neg.dare_weight * proposed
+    )
+    worker = (
+        urgency + neg.plan_weight * batch.plan - neg.misfit_weight * misfit_seen
+        + neg.dare_weight * (pushed | proposed)
+    )
+    score = np.where(feasible, neg.user_voice * user + (1 - neg.user_voice) * worker, -np.inf)
+    user_top = np.argmax(np.where(feasible, user, -np.inf), axis=1)
+
+    left = batch.minutes.astype(float).copy()
+    rows = np.arange(v_n)
+    chosen = np.full((v_n, k_n), -1)
+    for k in range(k_n):
+        fits = duration <= left[:, None]
+        cand = np.where(fits, score, -np.inf)
+        best = np.argmax(cand, axis=1)
+        ok = np.isfinite(cand[rows, best])
+        chosen[ok, k] = best[ok]
+        left[ok] -= duration[rows[ok], best[ok]]
+        score[rows[ok], best[ok]] = -np.inf
+
+    a = np.maximum(chosen, 0)
+    r = rows[:, None]
+    empty = chosen < 0
+    return Choice(
+        activity=chosen,
+        mode=np.where(empty, NONE, mode[r, a]),
+        minutes=np.where(empty, 0.0, minutes[r, a]),
+        travel=np.where(empty, 0.0, np.where(act.OUTSIDE[a], travel[r, a], 0.0)),
+        together=~empty & together[r, a],
+        challenge=~empty & feared[r, a],
+        fit=np.where(empty, 0.0, 1.0 - misfit[r, a]),
+        user_top=user_top,
+    )
+
+
+def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.ndarray:
+    """M3-M8: the effects of what was done, on the users visited today.
+
+    Returns the (V, K) success flags of the activities (False for challenges
+    that failed, True otherwise) for the event log.
+    """
+    s, pars = model.users_state, model.params
+    h, pl, be, tk, rel = pars.household, pars.places, pars.becoming, pars.talk, pars.relation
+    u = batch.users
+    success = np.ones(ch.activity.shape, dtype=bool)
+    talk_minutes = np.zeros(batch.size)
+    share = model.rules.talk_share(model, batch, np.full(batch.size, tk.talk_share))
+    for k in range(ch.activity.shape[1]):
+        on = ch.activity[:, k] >= 0
+        if not on.any():
+            break
+        a = np.maximum(ch.activity[:, k], 0)
+        fit = ch.fit[:, k]
+        need = act.NEED[a]
+        task = on & (need >= 0)
+        s.needs[u[task], need[task]] = np.maximum(s.needs[u[task], need[task]] - 1, 0)
+        gain = np.where(ch.together[:, k], h.together_se_gain, h.for_user_se_gain) * fit
+        se = s.self_efficacy[u]
+        s.self_efficacy[u] = se + np.where(task, gain * (1 - se), 0.0)
+        s.wellbeing[u] += on * pl.pleasure_wellbeing_gain * act.PLEASURE[a] * fit
+        if k == 0:
+            s.wellbeing[u] += on * pars.negotiation.choice_wellbeing_gain * (a == ch.user_top)
+        talk_minutes += on * np.where(act.CATEGORY[a] == act.TALK, ch.minutes[:, k], share * task * ch.minutes[:, k])
+
+        outside = on & act.OUTSIDE[a]
+        place = act.PLACE[a]
+        s.contacts_today[u] += outside * pl.incidental_contact_weight
+        col = 5 + PER_SLOT * k
+        learn = outside & ~s.fear_place[u, place] & (d.uniform[u, col] < pl.landscape_learn_prob)
+        s.landscape[u[learn], place[learn]] = True
+
+        ch_on = on & ch.challenge[:, k]
+        z = (
+            be.success_logit + be.brave_logit * batch.brave
+            + be.alliance_logit * s.alliance[u] + be.se_logit * s.self_efficacy[u]
+        )
+        won = ch_on & (d.uniform[u, col + 1] < dynamics.sigmoid(z))
+        lost = ch_on & ~won
+        success[:, k] = ~lost
+        se = s.self_efficacy[u]
+        s.self_efficacy[u] = np.clip(se + won * be.success_se_gain * (1 - se) - lost * be.fail_se_loss, 0, 1)
+        s.wellbeing[u] += won * be.success_wellbeing_gain
+        s.anxiety[u] = np.minimum(s.anxiety[u] + lost * be.fail_anxiety_gain, 1.0)
+        s.fear_place[u[won], place[won]] = False
+        s.landscape[u[won], place[won]] = True
+        by_transit = won & (ch.mode[:, k] == TRANSIT)
+        s.fear_transit[u[by_transit]] = False
+        again = won & (d.uniform[u, col + 2] < be.reactivate_prob)
+        dynamics.reactivate_ties(s, u[again], 1, pars.network.reactivated_strength)
+
+    _presence(model, batch, d)
+    _talk(model, batch, d, talk_minutes)
+    quality = np.where(ch.activity >= 0, ch.fit, 0.0).sum(axis=1) / np.maximum((ch.activity >= 0).sum(axis=1), 1)
+    quality = np.where((ch.activity >= 0).any(axis=1), quality, 1.0)
+    tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
+    al = s.alliance[u]
+    s.alliance[u] = al + rel.alliance_gain * (1 - al) * quality * (1 + tk.mutuality * tq)
+    s.knowledge[u] += rel.knowledge_gain * (1 - s.knowledge[u])
+    return success
+
+
+def _presence(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> None:
+    """M4: the worker's presence, at a known time, is contact, calm and a push to act."""
+    s, pr, h = model.users_state, model.params.presence, model.params.household
+    u = batch.users
+    al = s.alliance[u]
+    s.contacts_today[u] += pr.contact_weight * al
+    s.anxiety[u] = np.maximum(s.anxiety[u] - pr.anxiety_relief * al, 0.0)
+    home = s.needs[u][:, [0, 2]]
+    kind = np.where(home[:, 1] > home[:, 0], 2, 0)
+    go = (d.uniform[u, ENABLE] < pr.enable_own_doing) & (s.needs[u, kind] >= 1)
+    s.needs[u[go], kind[go]] -= 1
+    se = s.self_efficacy[u]
+    s.self_efficacy[u] = se + go * h.own_doing_se_gain * (1 - se)
+
+
+def _talk(model: SIDLModel, batch: VisitBatch, d: VisitDraws, talk_minutes: np.ndarray) -> None:
+    """M7: being heard lifts wellbeing; talk solves problems and sparks projects."""
+    s, pars = model.users_state, model.params
+    tk = pars.talk
+    u = batch.users
+    tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
+    al = s.alliance[u]
+    s.wellbeing[u] += tk.heard_wellbeing_gain * tq * al
+    solve = (s.needs[u, 2] >= 1) & (d.uniform[u, SOLVE] < tk.problem_solve_prob * tq)
+    s.needs[u[solve], 2] -= 1
+    spark = d.uniform[u, SPARK] < tk.spark_prob * tq * al
+    dynamics.reactivate_ties(s, u[spark], tk.spark_ties, pars.network.reactivated_strength)
+
+
+def dares(model: SIDLModel, users: np.ndarray, brave: np.ndarray, d: VisitDraws) -> np.ndarray:
+    """M6: a brave user with a trusted worker proposes a feared activity today."""
+    s, be = model.users_state, model.params.becoming
+    trusted = s.alliance[users] >= be.trust_threshold
+    return brave & trusted & (d.uniform[users, INITIATE] < be.initiate_prob)
+
