@@ -1,0 +1,123 @@
+"""Hydra app: ``python -m sim.run [overrides]`` runs one simulation.
+
+The app only composes the config and calls :func:`sim.runner.run`. Before
+Hydra starts, every command-line override is checked against the schema
+(:mod:`sim.validate`), so a typo or an out-of-range value ends at once with
+one message naming the key, the value and what is allowed, and no results
+folder is created.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config import SimConfig
+from sim.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
+
+CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+GROUPS = ("scenario", "regime")
+FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
+                    "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}
+HEADLINE = (
+    "loneliness_mean_start", "loneliness_mean_end", "share_lonely_start", "share_lonely_end",
+    "wellbeing_mean_start", "wellbeing_mean_end", "self_efficacy_mean_end", "network_active_mean_end",
+    "landscape_mean_end", "plan_adherence", "client_time_share", "continuity",
+)
+
+ConfigStore.instance().store(name="schema", node=SimConfig)
+
+
+def group_options(group: str) -> list[str]:
+    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+
+
+def _values(override: Any) -> list[Any]:
+    if override.is_sweep_override():
+        try:
+            return list(override.sweep_iterator())
+        except Exception:  # interval sweeps (for optimisers) have no finite list
+            return []
+    return [override.value()]
+
+
+def override_args(args: list[str]) -> list[str]:
+    """The ``key=value`` overrides among Hydra's command-line arguments."""
+    out, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a.startswith("-"):
+            skip = a in FLAGS_WITH_VALUE
+        else:
+            out.append(a)
+    return out
+
+
+def check_overrides(args: list[str]) -> None:
+    """Validate command-line overrides against the schema before Hydra runs."""
+    overrides = OverridesParser.create().parse_overrides(override_args(args))
+    for ov in overrides:
+        key = ov.key_or_group
+        if key.startswith("hydra") or ov.is_delete():
+            continue
+        if key in GROUPS:
+            options = group_options(key)
+            for value in _values(ov):
+                if str(value) not in options:
+                    raise ConfigError(f"{key}={value}: unknown {key}; allowed: {', '.join(options)}")
+            continue
+        found = leaf_field(key)
+        if found is None:
+            raise ConfigError(f"{key}: unknown key; allowed under {key.rpartition('.')[0] or 'the top level'}: "
+                              f"{', '.join(allowed_under(key))}")
+        typ, field = found
+        for value in _values(ov):
+            check_value(key, value, typ, field)
+
+
+def _remove_if_empty(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="config")
+def main(cfg: DictConfig) -> None:
+    from sim.runner import run
+
+    out = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        sim_cfg = config_from_dict(OmegaConf.to_container(cfg, resolve=True))
+    except ConfigError as err:
+        _remove_if_empty(out)
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+    summary = run(sim_cfg, out)
+    print(f"sidl-sim: {sim_cfg.scenario.name} / {sim_cfg.regime.name} / seed {sim_cfg.seed} -> {out}")
+    for key in HEADLINE:
+        print(f"  {key:<28} {summary[key]:10.3f}")
+
+
+def cli() -> None:
+    try:
+        check_overrides(sys.argv[1:])
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as err:  # a malformed override: let Hydra's own message stand, but early
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+    main()
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,78 @@
+"""The run's summary: user outcomes beside the organisation's KPI view.
+
+User outcomes (loneliness, wellbeing ...) and what an NPM organisation counts
+(plan adherence, client time, documentation) sit side by side, so a regime
+that looks good on its KPIs while users get lonelier shows it (002 §4.2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import activities as act
+from sim import reporters
+from sim.events import PROVIDERS
+
+if TYPE_CHECKING:
+    from sim.model import SIDLModel
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a / b) if b else 0.0
+
+
+def summarise(m: SIDLModel) -> dict[str, float | int | str]:
+    """Every ``summary.json`` outcome (names are part of the output contract)."""
+    ts = m.datacollector.get_model_vars_dataframe()
+    first, last = ts.iloc[0], ts.iloc[-1]
+    n, days = m.users_state.n, max(m.day, 1)
+    user_months = n * days / DAYS_PER_MONTH
+    user_years = n * days / 365.25
+    ev = m.events
+    activity = ev.column("activity").astype(int)
+    sidl = ev.column("provider") == PROVIDERS.index("sidl")
+    category = ev.column("category")
+    challenge = category == act.CHALLENGE
+    success = ev.column("success").astype(bool)
+    planned = ev.column("planned").astype(bool)
+    minutes = m.minutes
+    paid = sum(minutes.values())
+    worker = minutes["client"] + minutes["travel_between"] + minutes["documentation"]
+    return {
+        "regime": m.cfg.regime.name,
+        "scenario": m.cfg.scenario.name,
+        "seed": m.cfg.seed,
+        "n_users": n,
+        "n_workers": int(m.worker_uid.size),
+        "days": m.day,
+        "loneliness_mean_start": float(first["loneliness_mean"]),
+        "loneliness_mean_end": float(last["loneliness_mean"]),
+        "share_lonely_start": float(first["share_lonely"]),
+        "share_lonely_end": float(last["share_lonely"]),
+        "wellbeing_mean_start": float(first["wellbeing_mean"]),
+        "wellbeing_mean_end": float(last["wellbeing_mean"]),
+        "self_efficacy_mean_end": float(last["self_efficacy_mean"]),
+        "network_active_mean_end": float(last["network_active_mean"]),
+        "landscape_mean_end": float(last["landscape_mean"]),
+        "unmet_needs_mean_end": float(last["unmet_needs_mean"]),
+        "anxiety_mean_end": float(last["anxiety_mean"]),
+        "alliance_mean_end": float(last["alliance_mean"]),
+        "plan_adherence": _ratio(planned[sidl].sum(), sidl.sum()),
+        "client_time_share": _ratio(minutes["client"], paid),
+        "continuity": _ratio(m.visits_by_regular, m.visits_made),
+        "visits_per_user_week": _ratio(m.visits_made * 7.0, n * days),
+        "visits_moved_share": _ratio(m.visits_moved, m.visits_made + m.visits_moved),
+        "outside_activities_per_user_month": _ratio(act.OUTSIDE[activity].sum(), user_months),
+        "social_activities_per_user_month": _ratio(act.IS_SOCIAL[activity].sum(), user_months),
+        "challenges_per_user_year": _ratio(challenge.sum(), user_years),
+        "failed_challenges_per_user_year": _ratio((challenge & ~success).sum(), user_years),
+        "worker_minutes_per_user_week": _ratio(worker * 7.0, n * days),
+        "travel_minutes_share": _ratio(minutes["travel_with_user"] + minutes["travel_between"], paid),
+        "documentation_minutes_share": _ratio(minutes["documentation"], paid),
+        "distinct_workers_per_user": float(np.mean([len(w) for w in m.seen_workers])),
+        "lonely_ucla3_threshold": reporters.LONELY_AT_UCLA3,
+    }
