@@ -59,7 +59,8 @@ def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[n
     net = pars.network
     t = net.max_ties
     if net.size_mean > 0:
-        size = rng.negative_binomial(net.size_dispersion, net.size_dispersion / (net.size_dispersion + net.size_mean), n)
+        k = net.size_dispersion
+        size = rng.negative_binomial(k, k / (k + net.size_mean), n)
     else:
         size = np.zeros(n, dtype=int)
     size = np.minimum(size, t)
@@ -71,7 +72,9 @@ def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[n
     kind = np.where(has_tie, kind, NO_TIE)
     active = rng.random((n, t)) < net.initial_active_share
     hi = net.active_threshold
-    strength = np.where(active, rng.uniform(min(1.0, hi + 0.15), min(1.0, hi + 0.6), (n, t)), rng.uniform(0.02, max(0.02, hi - 0.1), (n, t)))
+    strong = rng.uniform(min(1.0, hi + 0.15), min(1.0, hi + 0.6), (n, t))
+    weak = rng.uniform(0.02, max(0.02, hi - 0.1), (n, t))
+    strength = np.where(active, strong, weak)
     strength = np.where(has_tie, strength, 0.0)
     return strength, kind.astype(np.int8)
 

@@ -9,6 +9,7 @@ folder is created.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,8 @@ def check_overrides(args: list[str]) -> None:
 
 
 def _remove_if_empty(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.rmdir()
-    except OSError:
-        pass
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="config")

@@ -25,10 +25,14 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def _describe(lo: float, hi: float) -> str:
     if hi == float("inf"):
-        return f">= {lo:g}"
-    return f"in [{lo:g}, {hi:g}]"
+        return f">= {_num(lo)}"
+    return f"in [{_num(lo)}, {_num(hi)}]"
 
 
 def check_value(key: str, value: Any, typ: Any, f: dataclasses.Field) -> Any:

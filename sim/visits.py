@@ -20,6 +20,7 @@ import numpy as np
 
 from sim import activities as act
 from sim import dynamics
+from sim.config import Becoming
 from sim.places import MODE_NAMES, NONE, TRANSIT
 
 if TYPE_CHECKING:
@@ -215,11 +216,8 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.n
         s.landscape[u[learn], place[learn]] = True
 
         ch_on = on & ch.challenge[:, k]
-        z = (
-            be.success_logit + be.brave_logit * batch.brave
-            + be.alliance_logit * s.alliance[u] + be.se_logit * s.self_efficacy[u]
-        )
-        won = ch_on & (d.uniform[u, col + 1] < dynamics.sigmoid(z))
+        p_win = success_probability(batch.brave, s.alliance[u], s.self_efficacy[u], be)
+        won = ch_on & (d.uniform[u, col + 1] < p_win)
         lost = ch_on & ~won
         success[:, k] = ~lost
         se = s.self_efficacy[u]
@@ -271,6 +269,12 @@ def _talk(model: SIDLModel, batch: VisitBatch, d: VisitDraws, talk_minutes: np.n
     s.needs[u[solve], 2] -= 1
     spark = d.uniform[u, SPARK] < tk.spark_prob * tq * al
     dynamics.reactivate_ties(s, u[spark], tk.spark_ties, pars.network.reactivated_strength)
+
+
+def success_probability(brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, be: Becoming) -> np.ndarray:
+    """M6: chance a feared activity succeeds; a brave day and trust both count (P6)."""
+    z = be.success_logit + be.brave_logit * brave + be.alliance_logit * alliance + be.se_logit * se
+    return dynamics.sigmoid(z)
 
 
 def dares(model: SIDLModel, users: np.ndarray, brave: np.ndarray, d: VisitDraws) -> np.ndarray:
