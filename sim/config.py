@@ -55,7 +55,7 @@ class Negotiation:
     choice_noise: float = p(0.15, "sd of idiosyncratic taste in activity scores", 0.0, 5.0)
     max_activities: int = p(3, "activities per visit at most", 1, 10)
     urgency_weight: float = p(1.0, "score of a task at a pressing backlog", 0.0, 10.0)
-    misfit_weight: float = p(2.0, "score lost per unit demand above (perceived) courage", 0.0, 20.0)
+    misfit_weight: float = p(1.0, "score lost per unit gap between demand and (perceived) courage", 0.0, 20.0)
     plan_weight: float = p(0.5, "score the worker adds to activities in the formal plan", 0.0, 10.0)
     dare_weight: float = p(1.0, "score a proposed (or pushed) challenge gains", 0.0, 10.0)
 
@@ -71,7 +71,7 @@ class Household:
     own_doing_rate: float = prob(0.35, "chance per day and need kind that a fully able user does a task alone")
     together_prob: float = prob(0.7, "chance the worker does a task with (not for) an able user")
     together_time_factor: float = p(1.3, "time multiplier for doing a task together", 1.0, 5.0)
-    together_se_gain: float = prob(0.008, "self-efficacy gain x (1 - SE) per task done together")
+    together_se_gain: float = prob(0.012, "self-efficacy gain x (1 - SE) per task done together")
     for_user_se_gain: float = prob(0.0, "self-efficacy gain x (1 - SE) per task done for the user")
     own_doing_se_gain: float = prob(0.002, "self-efficacy gain x (1 - SE) per task done alone")
     se_decay: float = prob(0.004, "daily relaxation of self-efficacy toward its floor")
@@ -83,7 +83,7 @@ class Household:
 class Presence:
     """M4: the worker's mere presence at a known time."""
 
-    contact_weight: float = p(0.7, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
+    contact_weight: float = p(1.0, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
     anxiety_relief: float = prob(0.02, "anxiety 0-1 relieved by one visit at full alliance")
     enable_own_doing: float = prob(0.35, "chance presence lets the user do a task themselves")
 

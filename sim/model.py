@@ -152,14 +152,10 @@ class SIDLModel(mesa.Model):
             self.seen_workers[u[i]].add(int(uid[i]))
         return uid
 
-    def _visits(self) -> None:
-        s, pars = self.users_state, self.params
-        users = np.flatnonzero(self._due())
-        if users.size == 0:
-            return
-        draws = VisitDraws.draw(self.streams["visits"], s.n, pars.negotiation.max_activities)
-        brave = dynamics.brave(s, pars)[users]
-        a = self.assessment
+    def make_batch(self, users: np.ndarray, draws: VisitDraws) -> tuple[VisitBatch, np.ndarray]:
+        """Today's visits to ``users``: workers assigned, relations met, dares, minutes."""
+        s, a = self.users_state, self.assessment
+        brave = dynamics.brave(s, self.params)[users]
         batch = VisitBatch(
             day=self.day, users=users, workers=a.regular[users].copy(),
             minutes=a.visit_minutes[users].copy(), plan=a.plan[users], goal=a.goal[users],
@@ -169,6 +165,17 @@ class SIDLModel(mesa.Model):
         uid = self._meet(batch)
         batch.dare = dares(self, users, brave, draws)
         batch.minutes = self.rules.visit_minutes(self, batch, batch.minutes)
+        return batch, uid
+
+    def draw_visits(self) -> VisitDraws:
+        return VisitDraws.draw(self.streams["visits"], self.users_state.n, self.params.negotiation.max_activities)
+
+    def _visits(self) -> None:
+        users = np.flatnonzero(self._due())
+        if users.size == 0:
+            return
+        draws = self.draw_visits()
+        batch, uid = self.make_batch(users, draws)
         choice = negotiate(self, batch, draws)
         success = live(self, batch, choice, draws)
         self._account(batch, choice, success, uid)

@@ -73,7 +73,7 @@ class Choice:
     travel: np.ndarray  # (V, K) round-trip travel minutes with the user
     together: np.ndarray  # (V, K) bool
     challenge: np.ndarray  # (V, K) bool
-    fit: np.ndarray  # (V, K) 1 - demand above true courage
+    fit: np.ndarray  # (V, K) 1 - |demand - true courage|: how well it suits the day
     user_top: np.ndarray  # (V,) the user's own favourite among what was possible
 
 
@@ -136,10 +136,10 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
     duration = minutes + np.where(np.isfinite(travel), travel, 0.0)
 
     urgency = neg.urgency_weight * (1.0 - np.exp(-pending / 3.0))
-    misfit = np.maximum(act.DEMAND[None, :] - c[:, None], 0.0)
+    misfit = np.abs(act.DEMAND[None, :] - c[:, None])
     noise = pars.relation.perception_noise * (1.0 - s.knowledge[u])
     seen = c + noise * d.normal[u, a_n]
-    misfit_seen = np.maximum(act.DEMAND[None, :] - seen[:, None], 0.0)
+    misfit_seen = np.abs(act.DEMAND[None, :] - seen[:, None])
     proposed = feared & batch.dare[:, None]
     user = (
         act.PLEASURE[None, :] + urgency - neg.misfit_weight * misfit

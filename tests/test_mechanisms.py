@@ -1,0 +1,255 @@
+"""One test per mechanism M1-M9 (brief §2): each fails if its mechanism is removed.
+
+Model-level tests compare paired runs (same seed, so the same users, networks
+and days) that differ only in the mechanism's parameter; differences are
+checked against tolerances a few times the seed-to-seed noise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import dynamics
+from sim.config import Becoming
+from sim.model import SIDLModel
+from sim.places import CAR, TRANSIT, WALK
+from sim.rules import Rule
+from sim.visits import negotiate, success_probability
+from tests.conftest import make_cfg, run_model
+
+YEAR = dict(n_users=150, n_workers=11, days=365)
+NO_SUPPORT = dict(regime__name="no_support", regime__no_support__enabled=True)
+
+
+class Spy(Rule):
+    """A neutral rule that records what the model shows it (for white-box tests)."""
+
+    name = "spy"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.courage: list[np.ndarray] = []
+
+    def allowed_activities(self, model, batch, mask):
+        self.courage.append(batch.courage.copy())
+        return mask
+
+
+def spied(**kw) -> tuple[SIDLModel, Spy]:
+    m = SIDLModel(make_cfg(**kw))
+    spy = Spy()
+    spy.bind(m)
+    m.rules.rules.append(spy)
+    m.run()
+    return m, spy
+
+
+def mean_end(m: SIDLModel, col: str) -> float:
+    return float(m.datacollector.get_model_vars_dataframe()[col].iloc[-1])
+
+
+# -- M1 daily state ---------------------------------------------------------------
+def test_m1_courage_varies_day_to_day_with_persistence():
+    m = SIDLModel(make_cfg(n_users=400, days=1))
+    path = []
+    for _ in range(300):
+        m.step()
+        path.append(m.users_state.courage.copy())
+    dev = np.array(path) - m.users_state.courage_trait
+    assert dev.std() > 0.1
+    lag1 = np.mean([np.corrcoef(dev[:-1, i], dev[1:, i])[0, 1] for i in range(400)])
+    assert lag1 == pytest.approx(m.params.daily.persistence, abs=0.08)
+
+
+def test_m1_visits_move_to_a_better_day():
+    moved, spy_moved = spied(seed=2, **YEAR)
+    fixed, spy_fixed = spied(seed=2, model__organisation__move_threshold=0.0, **YEAR)
+    assert moved.visits_moved > 0 and fixed.visits_moved == 0
+    assert np.concatenate(spy_moved.courage).mean() > np.concatenate(spy_fixed.courage).mean() + 0.02
+
+
+# -- M2 negotiated content -------------------------------------------------------
+def test_m2_users_voice_shapes_content():
+    from sim.summary import summarise
+
+    loud = summarise(run_model(seed=4, model__negotiation__user_voice=1.0, **YEAR))
+    mute = summarise(run_model(seed=4, model__negotiation__user_voice=0.0, **YEAR))
+    assert loud["social_activities_per_user_month"] > mute["social_activities_per_user_month"] + 0.3
+    assert loud["plan_adherence"] < mute["plan_adherence"] - 0.05
+
+
+def test_m2_own_choice_raises_wellbeing():
+    base = run_model(seed=4, model__negotiation__choice_wellbeing_gain=0.0, **YEAR)
+    chose = run_model(seed=4, model__negotiation__choice_wellbeing_gain=0.02, **YEAR)
+    assert mean_end(chose, "wellbeing_mean") > mean_end(base, "wellbeing_mean") + 0.5
+
+
+# -- M3 doing together ------------------------------------------------------------
+def test_m3_doing_together_builds_capacity_doing_for_does_not():
+    together = run_model(seed=5, model__household__together_prob=1.0, **YEAR)
+    for_user = run_model(seed=5, model__household__together_prob=0.0, **YEAR)
+    assert mean_end(together, "self_efficacy_mean") > mean_end(for_user, "self_efficacy_mean") + 0.02
+    # both meet the need
+    assert mean_end(together, "unmet_needs_mean") < 8 and mean_end(for_user, "unmet_needs_mean") < 8
+
+
+def test_m3_needs_pile_up_without_help_and_weigh_on_wellbeing():
+    helped = run_model(seed=5, **YEAR)
+    alone = run_model(seed=5, **YEAR, **NO_SUPPORT)
+    assert mean_end(alone, "unmet_needs_mean") > 3 * mean_end(helped, "unmet_needs_mean")
+    light = run_model(seed=5, model__wellbeing__needs_weight=0.0, **YEAR, **NO_SUPPORT)
+    assert mean_end(light, "wellbeing_mean") > mean_end(alone, "wellbeing_mean") + 2.0
+
+
+# -- M4 presence --------------------------------------------------------------------
+def test_m4_presence_eases_loneliness_and_anxiety():
+    present = run_model(seed=6, **YEAR)
+    absent = run_model(seed=6, model__presence__contact_weight=0.0, model__presence__anxiety_relief=0.0, **YEAR)
+    assert mean_end(present, "loneliness_mean") < mean_end(absent, "loneliness_mean") - 0.1
+    assert mean_end(present, "anxiety_mean") < mean_end(absent, "anxiety_mean") - 0.01
+
+
+def test_m4_presence_enables_own_doing():
+    enabling = run_model(seed=6, model__presence__enable_own_doing=1.0, model__household__together_prob=0.0, **YEAR)
+    not_enabling = run_model(seed=6, model__presence__enable_own_doing=0.0, model__household__together_prob=0.0,
+                             **YEAR)
+    assert mean_end(enabling, "self_efficacy_mean") > mean_end(not_enabling, "self_efficacy_mean")
+    assert mean_end(enabling, "unmet_needs_mean") < mean_end(not_enabling, "unmet_needs_mean")
+
+
+# -- M5 here, there and everywhere ------------------------------------------------
+def test_m5_travel_by_mode_and_trips_in_the_log():
+    m = run_model(seed=7, **YEAR)
+    legs = m.users_state.legs[:, 1:, :]
+    assert (legs[..., CAR] < legs[..., WALK]).mean() > 0.9 and (legs[..., TRANSIT] > 0).all()
+    ev = m.events.frame()
+    out = ev[ev["place"] != "home"]
+    assert len(out) > 0 and (out["travel_minutes"] > 0).all() and (out["mode"] != "none").all()
+    assert (ev[ev["place"] == "home"]["mode"] == "none").all()
+    assert {"swim_and_sauna", "grocery_shopping", "dentist"} <= set(ev["activity"].astype(str))
+
+
+def test_m5_pleasure_places_raise_wellbeing_and_support_grows_the_landscape():
+    base = run_model(seed=7, **YEAR)
+    no_pleasure = run_model(seed=7, model__places__pleasure_wellbeing_gain=0.0, **YEAR)
+    assert mean_end(base, "wellbeing_mean") > mean_end(no_pleasure, "wellbeing_mean") + 1.0
+    no_learning = run_model(seed=7, model__places__landscape_learn_prob=0.0, **YEAR)
+    start = base.datacollector.get_model_vars_dataframe()["landscape_mean"].iloc[0]
+    assert mean_end(base, "landscape_mean") > mean_end(no_learning, "landscape_mean") + 0.5
+    assert mean_end(base, "landscape_mean") > start + 1.0
+
+
+# -- M6 becoming ----------------------------------------------------------------------
+def test_m6_success_needs_a_brave_day_and_trust():
+    be = Becoming()
+    p = {(b, a): float(success_probability(np.array(b), np.array(a), np.array(0.3), be)[()])
+         for b in (False, True) for a in (0.1, 0.9)}
+    assert p[(True, 0.9)] > 0.7
+    assert p[(True, 0.9)] > p[(False, 0.9)] + 0.2 and p[(True, 0.9)] > p[(True, 0.1)] + 0.2
+    assert p[(False, 0.1)] < 0.35
+
+
+def test_m6_challenges_happen_only_when_proposed_and_success_grows_capacity():
+    none = run_model(seed=8, model__becoming__initiate_prob=0.0, **YEAR)
+    assert (none.events.frame()["category"] == "challenge").sum() == 0
+    win = run_model(seed=8, model__becoming__initiate_prob=1.0, model__becoming__success_logit=20.0, **YEAR)
+    lose = run_model(seed=8, model__becoming__initiate_prob=1.0, model__becoming__success_logit=-20.0,
+                     model__becoming__brave_logit=0.0, model__becoming__alliance_logit=0.0,
+                     model__becoming__se_logit=0.0, **YEAR)
+    ev_win, ev_lose = win.events.frame(), lose.events.frame()
+    assert (ev_win["category"] == "challenge").sum() >= 20
+    assert ev_win[ev_win["category"] == "challenge"]["success"].all()
+    assert not ev_lose[ev_lose["category"] == "challenge"]["success"].any()
+    assert mean_end(win, "self_efficacy_mean") > mean_end(lose, "self_efficacy_mean")
+    assert mean_end(win, "anxiety_mean") < mean_end(lose, "anxiety_mean")
+    assert mean_end(win, "landscape_mean") > mean_end(lose, "landscape_mean")
+    assert win.users_state.fear_transit.sum() < lose.users_state.fear_transit.sum()
+
+
+def test_m6_reactivation_revives_the_strongest_dormant_ties():
+    m = SIDLModel(make_cfg(n_users=3, days=1))
+    s = m.users_state
+    s.tie_kind[:] = 0
+    s.tie_kind[:, :3] = 1
+    s.tie_strength[:] = 0.0
+    s.tie_strength[:, :3] = [0.05, 0.2, 0.9]
+    dynamics.reactivate_ties(s, np.array([0, 2]), 1, 0.45)
+    assert s.tie_strength[0, :3].tolist() == [0.05, 0.45, 0.9]
+    assert s.tie_strength[1, :3].tolist() == [0.05, 0.2, 0.9]
+    assert s.tie_strength[2, 1] == 0.45
+
+
+# -- M7 talking -------------------------------------------------------------------
+def test_m7_being_heard_raises_wellbeing():
+    talk = run_model(seed=9, **YEAR)
+    silent = run_model(seed=9, model__talk__heard_wellbeing_gain=0.0, **YEAR)
+    assert mean_end(talk, "wellbeing_mean") > mean_end(silent, "wellbeing_mean") + 0.5
+
+
+def test_m7_talk_sparks_projects_that_reactivate_ties():
+    spark = run_model(seed=9, model__talk__spark_prob=0.3, **YEAR)
+    none = run_model(seed=9, model__talk__spark_prob=0.0, **YEAR)
+    assert mean_end(spark, "network_active_mean") > mean_end(none, "network_active_mean") + 0.5
+
+
+def test_m7_talk_solves_practical_problems():
+    solving = run_model(seed=9, model__talk__problem_solve_prob=1.0, model__talk__talk_share=1.0, **YEAR)
+    m0 = run_model(seed=9, model__talk__problem_solve_prob=0.0, model__talk__talk_share=1.0, **YEAR)
+    assert solving.users_state.needs[:, 2].mean() < m0.users_state.needs[:, 2].mean()
+
+
+# -- M8 relation over time ----------------------------------------------------------
+def test_m8_alliance_grows_with_continuity_and_a_new_worker_starts_from_zero():
+    m = SIDLModel(make_cfg(n_users=60, n_workers=5, days=1, model__organisation__worker_turnover_per_year=0.0))
+    m.run(200)
+    s = m.users_state
+    assert s.alliance.mean() > 0.5 and s.knowledge.mean() > 0.35
+    users = np.flatnonzero(m.assessment.regular == 0)
+    old = m.worker_in_slot(0).unique_id
+    m.replace_worker(0)
+    assert m.worker_in_slot(0).unique_id != old and old not in [a.unique_id for a in m.workers]
+    m.run(8)
+    assert s.alliance[users].max() < 0.3 and s.knowledge[users].max() < 0.15
+    assert all(len(m.seen_workers[u]) == 2 for u in users)
+
+
+def test_m8_knowledge_makes_activities_fit_the_day():
+    fits = {}
+    for know in (0.0, 1.0):
+        m = SIDLModel(make_cfg(n_users=600, days=1, model__relation__perception_noise=0.8,
+                               model__negotiation__user_voice=0.0))
+        m.step()
+        m.users_state.knowledge[:] = know
+        m.users_state.last_worker[:] = m.worker_uid[m.assessment.regular]
+        m.users_state.knowledge[:] = know
+        draws = m.draw_visits()
+        batch, _ = m.make_batch(np.arange(600), draws)
+        ch = negotiate(m, batch, draws)
+        fits[know] = ch.fit[ch.activity >= 0].mean()
+    assert fits[1.0] > fits[0.0] + 0.01
+
+
+# -- M9 network and isolation ----------------------------------------------------------
+def test_m9_ties_decay_without_contact():
+    m = SIDLModel(make_cfg(n_users=50, days=1, model__network__contact_rate=0.0, **NO_SUPPORT))
+    start = m.users_state.tie_strength.copy()
+    m.run(90)
+    assert np.allclose(m.users_state.tie_strength, start * np.exp(-1.0))
+
+
+def test_m9_loneliness_falls_with_contact_and_rises_without():
+    lo = make_cfg().model
+    target = dynamics.loneliness_target(np.array([0.0, 3.9, 10.0]), lo)
+    assert target[0] > target[1] > target[2]
+    assert np.allclose(dynamics.contacts_for(target, lo), [0.0, 3.9, 10.0], atol=1e-6)
+    cut_off = run_model(seed=10, model__network__contact_rate=0.0, **YEAR, **NO_SUPPORT)
+    ts = cut_off.datacollector.get_model_vars_dataframe()
+    assert ts["loneliness_mean"].iloc[-1] > ts["loneliness_mean"].iloc[0] + 0.5
+    assert ts["network_active_mean"].iloc[-1] < 0.5 * ts["network_active_mean"].iloc[0]
+
+
+def test_m9_loneliness_withdrawal_suppresses_contact():
+    withdrawn = run_model(seed=10, model__network__withdrawal=1.0, **YEAR, **NO_SUPPORT)
+    open_ = run_model(seed=10, model__network__withdrawal=0.0, **YEAR, **NO_SUPPORT)
+    assert mean_end(withdrawn, "network_active_mean") < mean_end(open_, "network_active_mean") - 0.3
