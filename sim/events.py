@@ -29,12 +29,12 @@ class EventLog:
         self.rows = 0
 
     def add(self, **cols: np.ndarray) -> None:
-        """Append equally long arrays, one per column of :data:`COLUMNS`."""
+        """Append equally long arrays (kept, not copied), one per column of :data:`COLUMNS`."""
         n = len(cols["day"])
         if n == 0:
             return
         for c in COLUMNS:
-            self._chunks[c].append(np.broadcast_to(np.asarray(cols[c]), (n,)).copy())
+            self._chunks[c].append(cols[c])
         self.rows += n
 
     def column(self, name: str) -> np.ndarray:

@@ -35,6 +35,7 @@ from sim.organisation import assess
 from sim.population import make_users
 from sim.rules import build_rules
 from sim.streams import Streams
+from sim.trips import TripTable
 from sim.visits import VisitBatch, VisitDraws, dares, live, negotiate
 
 WORK_CATEGORIES = ("client", "travel_with_user", "travel_between", "documentation", "admin")
@@ -54,6 +55,7 @@ class SIDLModel(mesa.Model):
         self.users_state = s = make_users(n, self.params, self.streams)
         s.contacts_week[:] = dynamics.contacts_for(s.loneliness, self.params)
         s.wellbeing[:] = np.clip(dynamics.wellbeing_target(s, self.params), 0, 1)
+        self.trips = TripTable(s.legs)
         self.assessment = assess(s, self.params.organisation, n_workers, self.streams["organisation"])
 
         self.users = ServiceUser.create_agents(self, n, np.arange(n))

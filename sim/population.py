@@ -64,6 +64,7 @@ def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[n
     else:
         size = np.zeros(n, dtype=int)
     size = np.minimum(size, t)
+    t = max(int(size.max(initial=0)), 1)  # store only as many tie slots as the largest network
     has_tie = np.arange(t)[None, :] < size[:, None]
     u = rng.random((n, t))
     kind = np.where(u < net.family_share, FAMILY, np.where(u < net.family_share + net.friend_share, FRIEND, OTHER))

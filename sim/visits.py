@@ -22,6 +22,7 @@ from sim import activities as act
 from sim import dynamics
 from sim.config import Becoming
 from sim.places import MODE_NAMES, NONE, TRANSIT
+from sim.trips import case_code
 
 if TYPE_CHECKING:
     from sim.model import SIDLModel
@@ -86,23 +87,13 @@ def travel_options(model: SIDLModel, batch: VisitBatch, modes: np.ndarray) -> tu
     """
     s = model.users_state
     u = batch.users
-    legs = 2.0 * s.legs[u][:, act.PLACE, :]  # (V, A, 4)
-    valid = np.zeros((act.N_ACTIVITIES, N_MODES), dtype=bool)
-    valid[~act.OUTSIDE, NONE] = True
-    valid[act.OUTSIDE, NONE + 1 :] = True
-    ok = modes[:, None, :] & valid[None, :, :]
     fears = s.fear_transit[u]
-    safe = ok.copy()
-    safe[:, :, TRANSIT] &= ~fears[:, None]
-    minutes = np.where(safe, legs, np.inf)
-    mode = np.argmin(minutes, axis=2)
-    practice = (batch.dare & fears)[:, None] & ok[:, :, TRANSIT] & act.OUTSIDE[None, :]
-    mode = np.where(practice, TRANSIT, mode)
-    reachable = np.take_along_axis(ok, mode[:, :, None], axis=2)[:, :, 0]
-    travel = np.where(reachable, np.take_along_axis(legs, mode[:, :, None], axis=2)[:, :, 0], np.inf)
-    feared = act.OUTSIDE[None, :] & (
-        s.fear_place[u][:, act.PLACE] | ((mode == TRANSIT) & fears[:, None])
-    )
+    mode, travel = model.trips.lookup(u, case_code(modes, fears))
+    practice = ((batch.dare & fears & modes[:, TRANSIT])[:, None]) & act.OUTSIDE[None, :]
+    if practice.any():
+        mode = np.where(practice, TRANSIT, mode)
+        travel = np.where(practice, model.trips.transit[u], travel)
+    feared = act.OUTSIDE[None, :] & (s.fear_place[u][:, act.PLACE] | ((mode == TRANSIT) & fears[:, None]))
     return mode, travel, feared
 
 
@@ -182,63 +173,72 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
 def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.ndarray:
     """M3-M8: the effects of what was done, on the users visited today.
 
-    Returns the (V, K) success flags of the activities (False for challenges
-    that failed, True otherwise) for the event log.
+    All activities of the day are handled at once as (V, K) arrays; gains that
+    compound (self-efficacy) multiply across a visit's activities. Returns the
+    (V, K) success flags for the event log (False only for failed challenges).
     """
     s, pars = model.users_state, model.params
-    h, pl, be, tk, rel = pars.household, pars.places, pars.becoming, pars.talk, pars.relation
+    h, pl, tk, rel = pars.household, pars.places, pars.talk, pars.relation
     u = batch.users
-    success = np.ones(ch.activity.shape, dtype=bool)
-    talk_minutes = np.zeros(batch.size)
+    on = ch.activity >= 0
+    a = np.maximum(ch.activity, 0)
+    need = act.NEED[a]
+    task = on & (need >= 0)
+    rows = np.broadcast_to(u[:, None], a.shape)
+    np.subtract.at(s.needs, (rows[task], need[task]), 1.0)
+    np.maximum(s.needs, 0.0, out=s.needs)
+    gain = np.where(ch.together, h.together_se_gain, h.for_user_se_gain) * ch.fit * task
+    s.self_efficacy[u] = 1.0 - (1.0 - s.self_efficacy[u]) * np.prod(1.0 - gain, axis=1)
+    pleasure = (pl.pleasure_wellbeing_gain * act.PLEASURE[a] * ch.fit * on).sum(axis=1)
+    chose = on[:, 0] & (a[:, 0] == ch.user_top)
+    s.wellbeing[u] += pleasure + pars.negotiation.choice_wellbeing_gain * chose
+
+    outside = on & act.OUTSIDE[a]
+    place = act.PLACE[a]
+    s.contacts_today[u] += pl.incidental_contact_weight * outside.sum(axis=1)
+    k_n = a.shape[1]
+    slot_draws = d.uniform[u, 5 : 5 + PER_SLOT * k_n].reshape(-1, k_n, PER_SLOT)
+    learn = outside & ~s.fear_place[rows, place] & (slot_draws[:, :, 0] < pl.landscape_learn_prob)
+    s.landscape[rows[learn], place[learn]] = True
+
+    success = np.ones(a.shape, dtype=bool)
+    if (on & ch.challenge).any():
+        success = _challenges(model, batch, ch, on & ch.challenge, slot_draws)
+
     share = model.rules.talk_share(model, batch, np.full(batch.size, tk.talk_share))
-    for k in range(ch.activity.shape[1]):
-        on = ch.activity[:, k] >= 0
-        if not on.any():
-            break
-        a = np.maximum(ch.activity[:, k], 0)
-        fit = ch.fit[:, k]
-        need = act.NEED[a]
-        task = on & (need >= 0)
-        s.needs[u[task], need[task]] = np.maximum(s.needs[u[task], need[task]] - 1, 0)
-        gain = np.where(ch.together[:, k], h.together_se_gain, h.for_user_se_gain) * fit
-        se = s.self_efficacy[u]
-        s.self_efficacy[u] = se + np.where(task, gain * (1 - se), 0.0)
-        s.wellbeing[u] += on * pl.pleasure_wellbeing_gain * act.PLEASURE[a] * fit
-        if k == 0:
-            s.wellbeing[u] += on * pars.negotiation.choice_wellbeing_gain * (a == ch.user_top)
-        talk_minutes += on * np.where(act.CATEGORY[a] == act.TALK, ch.minutes[:, k], share * task * ch.minutes[:, k])
-
-        outside = on & act.OUTSIDE[a]
-        place = act.PLACE[a]
-        s.contacts_today[u] += outside * pl.incidental_contact_weight
-        col = 5 + PER_SLOT * k
-        learn = outside & ~s.fear_place[u, place] & (d.uniform[u, col] < pl.landscape_learn_prob)
-        s.landscape[u[learn], place[learn]] = True
-
-        ch_on = on & ch.challenge[:, k]
-        p_win = success_probability(batch.brave, s.alliance[u], s.self_efficacy[u], be)
-        won = ch_on & (d.uniform[u, col + 1] < p_win)
-        lost = ch_on & ~won
-        success[:, k] = ~lost
-        se = s.self_efficacy[u]
-        s.self_efficacy[u] = np.clip(se + won * be.success_se_gain * (1 - se) - lost * be.fail_se_loss, 0, 1)
-        s.wellbeing[u] += won * be.success_wellbeing_gain
-        s.anxiety[u] = np.minimum(s.anxiety[u] + lost * be.fail_anxiety_gain, 1.0)
-        s.fear_place[u[won], place[won]] = False
-        s.landscape[u[won], place[won]] = True
-        by_transit = won & (ch.mode[:, k] == TRANSIT)
-        s.fear_transit[u[by_transit]] = False
-        again = won & (d.uniform[u, col + 2] < be.reactivate_prob)
-        dynamics.reactivate_ties(s, u[again], 1, pars.network.reactivated_strength)
-
+    talk = np.where(act.CATEGORY[a] == act.TALK, ch.minutes, share[:, None] * task * ch.minutes)
+    talk_minutes = (talk * on).sum(axis=1)
     _presence(model, batch, d)
     _talk(model, batch, d, talk_minutes)
-    quality = np.where(ch.activity >= 0, ch.fit, 0.0).sum(axis=1) / np.maximum((ch.activity >= 0).sum(axis=1), 1)
-    quality = np.where((ch.activity >= 0).any(axis=1), quality, 1.0)
+    n_on = on.sum(axis=1)
+    quality = np.where(n_on > 0, (ch.fit * on).sum(axis=1) / np.maximum(n_on, 1), 1.0)
     tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
     al = s.alliance[u]
     s.alliance[u] = al + rel.alliance_gain * (1 - al) * quality * (1 + tk.mutuality * tq)
     s.knowledge[u] += rel.knowledge_gain * (1 - s.knowledge[u])
+    return success
+
+
+def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, tried: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """M6: feared activities tried today succeed or fail; success changes what the user can do."""
+    s, pars = model.users_state, model.params
+    be = pars.becoming
+    v, k = np.nonzero(tried)
+    u = batch.users[v]
+    place = act.PLACE[ch.activity[v, k]]
+    won = draws[v, k, 1] < success_probability(batch.brave[v], s.alliance[u], s.self_efficacy[u], be)
+    lost = ~won
+    se = s.self_efficacy[u]
+    s.self_efficacy[u] = np.clip(se + won * be.success_se_gain * (1 - se) - lost * be.fail_se_loss, 0, 1)
+    s.wellbeing[u] += won * be.success_wellbeing_gain
+    s.anxiety[u] = np.minimum(s.anxiety[u] + lost * be.fail_anxiety_gain, 1.0)
+    s.fear_place[u[won], place[won]] = False
+    s.landscape[u[won], place[won]] = True
+    s.fear_transit[u[won & (ch.mode[v, k] == TRANSIT)]] = False
+    again = won & (draws[v, k, 2] < be.reactivate_prob)
+    dynamics.reactivate_ties(s, np.unique(u[again]), 1, pars.network.reactivated_strength)
+    success = np.ones(tried.shape, dtype=bool)
+    success[v, k] = won
     return success
 
 

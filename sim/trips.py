@@ -1,0 +1,52 @@
+"""Precomputed trips: the fastest allowed travel mode to every activity, per user.
+
+What a visit may use is a combination of allowed modes (walk, transit, car:
+eight combinations) and whether the user fears public transport (two cases).
+For each of those sixteen cases the best mode and round-trip minutes to each
+activity are computed once at the start, so a day's visits look them up by
+index instead of recomputing the same argmin every day (performance: same
+result, one lookup).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import activities as act
+from sim.places import CAR, NONE, TRANSIT, WALK
+
+N_CASES = 16
+_MODE_BITS = np.array([0, 1, 2, 4])  # none, walk, transit, car -> bit value
+
+
+def case_code(modes: np.ndarray, fears_transit: np.ndarray) -> np.ndarray:
+    """Case index per visit from its (V, 4) allowed-mode mask and transit fear."""
+    return (modes.astype(np.int64) @ _MODE_BITS) + 8 * fears_transit.astype(np.int64)
+
+
+class TripTable:
+    """Best mode (int8) and round-trip minutes (float) per case, user and activity."""
+
+    def __init__(self, legs: np.ndarray) -> None:
+        one_way = legs[:, act.PLACE, :]  # (n, A, 4)
+        n = one_way.shape[0]
+        self.mode = np.zeros((N_CASES, n, act.N_ACTIVITIES), dtype=np.int8)
+        self.minutes = np.zeros((N_CASES, n, act.N_ACTIVITIES))
+        outside = act.OUTSIDE[None, :]
+        for code in range(N_CASES):
+            allowed = {WALK: code & 1, TRANSIT: code & 2, CAR: code & 4}
+            if code & 8:
+                allowed[TRANSIT] = 0
+            cost = np.full(one_way.shape, np.inf)
+            for mode, ok in allowed.items():
+                if ok:
+                    cost[:, :, mode] = 2.0 * one_way[:, :, mode]
+            best = np.argmin(cost, axis=2)
+            minutes = np.take_along_axis(cost, best[:, :, None], axis=2)[:, :, 0]
+            self.mode[code] = np.where(outside, np.where(np.isfinite(minutes), best, NONE), NONE)
+            self.minutes[code] = np.where(outside, minutes, 0.0)
+        self.transit = np.where(outside, 2.0 * one_way[:, :, TRANSIT], 0.0)
+
+    def lookup(self, users: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(V, A) best mode and minutes (inf where no allowed mode reaches the place)."""
+        return self.mode[codes, users].astype(np.int64), self.minutes[codes, users]
