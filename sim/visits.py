@@ -31,6 +31,9 @@ N_MODES = len(MODE_NAMES)
 #: Columns of the per-user uniform block: five per visit, three per activity slot.
 TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
 PER_SLOT = 3
+HOME, ADMIN = act.NEED_NAMES.index("home"), act.NEED_NAMES.index("admin")
+#: Need column each activity draws on (0 for activities that meet no need; masked by IS_TASK).
+NEED_COLUMN = np.maximum(act.NEED, 0)
 
 
 @dataclass
@@ -110,9 +113,8 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
     neg = pars.negotiation
     u = batch.users
     v_n, a_n, k_n = batch.size, act.N_ACTIVITIES, neg.max_activities
-    needs = s.needs[u]
-    pending = np.where(act.IS_TASK[None, :], needs[:, np.maximum(act.NEED, 0)], 0.0)
-    allowed = np.where(act.IS_TASK[None, :], pending >= 1, True)
+    pending = s.needs[u][:, NEED_COLUMN] * act.IS_TASK
+    allowed = (pending >= 1) | ~act.IS_TASK
     allowed = rules.allowed_activities(model, batch, allowed)
     modes = rules.travel_modes(model, batch, np.ones((v_n, N_MODES), dtype=bool))
     mode, travel, feared = travel_options(model, batch, modes)
@@ -124,7 +126,7 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
     together = act.IS_TASK[None, :] & able & (d.uniform[u, TOGETHER] < pars.household.together_prob)[:, None]
     base = np.where(act.CATEGORY == act.TALK, pars.talk.coffee_minutes, act.MINUTES)
     minutes = np.where(together, base * pars.household.together_time_factor, base)
-    duration = minutes + np.where(np.isfinite(travel), travel, 0.0)
+    duration = minutes + travel  # inf where unreachable: never fits
 
     urgency = neg.urgency_weight * (1.0 - np.exp(-pending / 3.0))
     misfit = np.abs(act.DEMAND[None, :] - c[:, None])
@@ -184,11 +186,11 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.n
     a = np.maximum(ch.activity, 0)
     need = act.NEED[a]
     task = on & (need >= 0)
-    rows = np.broadcast_to(u[:, None], a.shape)
+    rows = np.repeat(u[:, None], a.shape[1], axis=1)
     np.subtract.at(s.needs, (rows[task], need[task]), 1.0)
     np.maximum(s.needs, 0.0, out=s.needs)
     gain = np.where(ch.together, h.together_se_gain, h.for_user_se_gain) * ch.fit * task
-    s.self_efficacy[u] = 1.0 - (1.0 - s.self_efficacy[u]) * np.prod(1.0 - gain, axis=1)
+    s.self_efficacy[u] = 1.0 - (1.0 - s.self_efficacy[u]) * np.multiply.reduce(1.0 - gain, axis=1)
     pleasure = (pl.pleasure_wellbeing_gain * act.PLEASURE[a] * ch.fit * on).sum(axis=1)
     chose = on[:, 0] & (a[:, 0] == ch.user_top)
     s.wellbeing[u] += pleasure + pars.negotiation.choice_wellbeing_gain * chose
@@ -249,12 +251,11 @@ def _presence(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> None:
     al = s.alliance[u]
     s.contacts_today[u] += pr.contact_weight * al
     s.anxiety[u] = np.maximum(s.anxiety[u] - pr.anxiety_relief * al, 0.0)
-    home = s.needs[u][:, [0, 2]]
-    kind = np.where(home[:, 1] > home[:, 0], 2, 0)
-    go = (d.uniform[u, ENABLE] < pr.enable_own_doing) & (s.needs[u, kind] >= 1)
-    s.needs[u[go], kind[go]] -= 1
-    se = s.self_efficacy[u]
-    s.self_efficacy[u] = se + go * h.own_doing_se_gain * (1 - se)
+    go = u[d.uniform[u, ENABLE] < pr.enable_own_doing]
+    kind = np.where(s.needs[go, ADMIN] > s.needs[go, HOME], ADMIN, HOME)
+    go, kind = go[s.needs[go, kind] >= 1], kind[s.needs[go, kind] >= 1]
+    s.needs[go, kind] -= 1
+    s.self_efficacy[go] += h.own_doing_se_gain * (1 - s.self_efficacy[go])
 
 
 def _talk(model: SIDLModel, batch: VisitBatch, d: VisitDraws, talk_minutes: np.ndarray) -> None:
@@ -265,10 +266,11 @@ def _talk(model: SIDLModel, batch: VisitBatch, d: VisitDraws, talk_minutes: np.n
     tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
     al = s.alliance[u]
     s.wellbeing[u] += tk.heard_wellbeing_gain * tq * al
-    solve = (s.needs[u, 2] >= 1) & (d.uniform[u, SOLVE] < tk.problem_solve_prob * tq)
-    s.needs[u[solve], 2] -= 1
+    solve = u[(d.uniform[u, SOLVE] < tk.problem_solve_prob * tq) & (s.needs[u, ADMIN] >= 1)]
+    s.needs[solve, ADMIN] -= 1
     spark = d.uniform[u, SPARK] < tk.spark_prob * tq * al
-    dynamics.reactivate_ties(s, u[spark], tk.spark_ties, pars.network.reactivated_strength)
+    if spark.any():
+        dynamics.reactivate_ties(s, u[spark], tk.spark_ties, pars.network.reactivated_strength)
 
 
 def success_probability(brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, be: Becoming) -> np.ndarray:
