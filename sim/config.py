@@ -53,6 +53,7 @@ class Negotiation:
     user_voice: float = prob(0.7, "weight of the user's preference vs the worker's")
     choice_wellbeing_gain: float = p(0.004, "wellbeing 0-1 per activity the user chose", 0.0, 1.0)
     choice_noise: float = p(0.15, "sd of idiosyncratic taste in activity scores", 0.0, 5.0)
+    urgency_scale: float = p(3.0, "backlog (tasks of one kind) at which urgency reaches 63 % of its weight", 0.1, 100.0)
     max_activities: int = p(3, "activities per visit at most", 1, 10)
     urgency_weight: float = p(1.0, "score of a task at a pressing backlog", 0.0, 10.0)
     misfit_weight: float = p(1.0, "score lost per unit gap between demand and (perceived) courage", 0.0, 20.0)
@@ -77,6 +78,7 @@ class Household:
     se_decay: float = prob(0.004, "daily relaxation of self-efficacy toward its floor")
     se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward")
     need_cap: float = p(12.0, "backlog (tasks) at which unmet needs weigh fully on wellbeing", 0.1, 1000.0)
+    backlog_max: float = p(36.0, "backlog (tasks of one kind) beyond which needs stop piling up", 1.0, 10000.0)
 
 
 @dataclass
@@ -93,6 +95,7 @@ class Places:
     """M5: here, there and everywhere; travel by walking, public transport or car."""
 
     area_km: float = p(8.0, "km, side of the square municipality", 0.5, 500.0)
+    street_factor: float = p(1.3, "street distance per straight-line km", 1.0, 3.0)
     walk_kmh: float = p(4.5, "km/h walking", 0.5, 20.0)
     transit_kmh: float = p(22.0, "km/h public transport in motion", 1.0, 200.0)
     transit_access_min: float = p(15.0, "minutes walking to stops and waiting, per leg", 0.0, 120.0)
@@ -102,6 +105,7 @@ class Places:
     incidental_contact_weight: float = p(0.2, "contacts-equivalent of one outing among people", 0.0, 10.0)
     landscape_learn_prob: float = prob(0.12, "chance a supported visit adds the place to the landscape")
     own_outing_rate: float = prob(0.12, "chance per day a fully able user goes out alone to a landscape place")
+    outing_saturation: float = p(3.0, "known shared places at which outings reach their full rate", 0.1, 50.0)
     initial_landscape_mean: float = p(2.5, "shared places a user uses alone at the start", 0.0, 50.0)
     fear_transit_prob: float = prob(0.45, "share of users who fear public transport")
     fear_crowd_prob: float = prob(0.4, "share of users who fear each crowded place")
@@ -133,7 +137,7 @@ class Talk:
     heard_wellbeing_gain: float = prob(0.012, "wellbeing 0-1 per visit with talk, at full alliance")
     mutuality: float = prob(0.7, "how much the worker shares too (0 = one-way questioning)")
     problem_solve_prob: float = prob(0.3, "chance talk turns an admin problem into a solution")
-    spark_prob: float = prob(0.02, "chance per talk at full alliance of a new project (exhibition)")
+    spark_prob: float = prob(0.005, "chance per talk at full alliance of a new project (exhibition)")
     spark_ties: int = p(2, "dormant ties a project reactivates", 0, 50)
 
 
@@ -153,15 +157,18 @@ class Network:
 
     size_mean: float = p(12.0, "people in the network, mean", 0.0, 200.0)
     size_dispersion: float = p(3.0, "negative-binomial shape of network size", 0.1, 1000.0)
-    friend_share: float = prob(0.28, "share of ties that are friends (3.4 of 12)")
+    friend_share: float = prob(0.32, "share of ties that are friends, among users who have friends")
     family_share: float = prob(0.43, "share of ties that are family")
     no_friends_share: float = prob(0.13, "share of users with no friends at all")
     max_ties: int = p(40, "ties stored per user (larger networks are cut)", 1, 500)
     active_threshold: float = prob(0.3, "tie strength 0-1 from which a tie is active")
     initial_active_share: float = prob(0.3, "share of ties active at the start")
+    active_strength_min: float = prob(0.45, "tie strength 0-1 of an active tie at the start, least")
+    active_strength_max: float = prob(0.9, "tie strength 0-1 of an active tie at the start, most")
+    dormant_strength_max: float = prob(0.15, "tie strength 0-1 of a dormant tie at the start, most")
     decay_days: float = p(90.0, "days, time constant of tie decay without contact", 1.0, 100_000.0)
-    contact_rate: float = prob(0.28, "chance per day of contact on a full-strength tie")
-    contact_boost: float = prob(0.30, "strength gain x (1 - s) per contact")
+    contact_rate: float = prob(0.50, "chance per day of contact on a full-strength tie")
+    contact_boost: float = prob(0.20, "strength gain x (1 - s) per contact")
     reactivated_strength: float = prob(0.45, "strength of a reactivated tie")
     withdrawal: float = prob(0.5, "how much loneliness suppresses contact (feedback)")
 
@@ -173,8 +180,8 @@ class Loneliness:
     rate: float = prob(0.02, "daily relaxation rate toward the contact-set level")
     level_min: float = prob(0.12, "loneliness 0-1 with plentiful contact")
     level_max: float = prob(0.9, "loneliness 0-1 with no contact")
-    half_contacts: float = p(4.5, "contacts per week at mid level", 0.0, 100.0)
-    scale_contacts: float = p(1.2, "contacts per week, width of the transition", 0.01, 100.0)
+    half_contacts: float = p(6.0, "contacts per week at mid level", 0.0, 100.0)
+    scale_contacts: float = p(2.0, "contacts per week, width of the transition", 0.01, 100.0)
     memory_days: float = p(14.0, "days, time constant of the recent-contact average", 1.0, 1000.0)
     noise_sd: float = p(0.01, "daily noise sd of loneliness 0-1", 0.0, 1.0)
 
@@ -191,6 +198,7 @@ class Wellbeing:
     needs_weight: float = p(0.12, "wellbeing lost at a full backlog of needs", 0.0, 5.0)
     anxiety_rate: float = prob(0.05, "daily relaxation rate of anxiety toward its trait level")
     anxiety_trait_mean: float = prob(0.5, "anxiety 0-1, population mean trait")
+    anxiety_trait_sd: float = p(0.15, "anxiety 0-1, sd of the trait across users", 0.0, 1.0)
     anxiety_se_buffer: float = prob(0.5, "share of trait anxiety that full self-efficacy removes")
 
 
@@ -198,8 +206,8 @@ class Wellbeing:
 class Initial:
     """State at assessment, when the user is granted SIDL (P9)."""
 
-    loneliness_mean: float = prob(0.64, "loneliness 0-1 at the start, mean")
-    loneliness_sd: float = p(0.13, "loneliness 0-1 at the start, sd", 0.0, 1.0)
+    burn_in_days: int = p(60, "days of social life (network, loneliness) lived before day 0", 0, 3650)
+    loneliness_offset_sd: float = p(0.1, "loneliness 0-1, sd of personal offsets from the contact-set level", 0.0, 1.0)
     self_efficacy_mean: float = prob(0.3, "self-efficacy 0-1 at the start, mean")
     self_efficacy_sd: float = p(0.1, "self-efficacy 0-1 at the start, sd", 0.0, 1.0)
     needs_mean: float = p(4.0, "unmet tasks at the start, mean", 0.0, 1000.0)
@@ -212,6 +220,7 @@ class Organisation:
     hours_per_week_mean: float = p(2.0, "granted support hours per user-week, mean", 0.1, 60.0)
     hours_per_week_min: float = p(1.0, "granted hours per week, least", 0.1, 60.0)
     hours_per_week_max: float = p(6.0, "granted hours per week, most", 0.1, 60.0)
+    hours_shape: float = p(4.0, "gamma shape of granted hours above the least (higher: less skewed)", 0.1, 100.0)
     hours_per_visit: float = p(1.5, "granted hours per visit, sets 1-3 visits a week", 0.25, 12.0)
     visit_minutes_max: int = p(120, "longest single visit, minutes", 15, 600)
     documentation_minutes: float = p(8.0, "minutes of documentation per visit", 0.0, 240.0)

@@ -23,11 +23,6 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
-def logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 def update_courage(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     """M1: today's courage, an AR(1) around the personal mean (002 §3.2)."""
     d = pars.daily
@@ -46,7 +41,7 @@ def accumulate_needs(s: UserState, pars: ModelParams, rng: np.random.Generator) 
     h = pars.household
     rates = np.array([h.need_rate_home, h.need_rate_shopping, h.need_rate_admin, h.need_rate_service])
     s.needs += rng.poisson(rates, size=s.needs.shape)
-    np.minimum(s.needs, 3.0 * h.need_cap, out=s.needs)
+    np.minimum(s.needs, h.backlog_max, out=s.needs)
 
 
 def own_doing(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
@@ -68,7 +63,7 @@ def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> No
     """M5/M9: a user goes out alone to a known place and meets people in passing."""
     pl = pars.places
     known = s.landscape[:, 1:].sum(axis=1)
-    p_out = pl.own_outing_rate * s.self_efficacy * np.minimum(known / 3.0, 1.0)
+    p_out = pl.own_outing_rate * s.self_efficacy * np.minimum(known / pl.outing_saturation, 1.0)
     out = rng.random(s.n) < p_out
     s.contacts_today += pl.incidental_contact_weight * out
 
@@ -83,7 +78,7 @@ def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -
     loneliness tip into a persistent state below a contact threshold (P12).
     """
     net = pars.network
-    drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (0.5 + s.courage)
+    drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (s.courage + s.self_efficacy)
     p = s.tie_strength**2 * drive[:, None]
     met = rng.random(s.tie_strength.shape) < p
     s.tie_strength *= np.exp(-1.0 / net.decay_days)
@@ -113,18 +108,36 @@ def active_ties(s: UserState, pars: ModelParams) -> np.ndarray:
     return ((s.tie_strength >= pars.network.active_threshold) & (s.tie_kind > 0)).sum(axis=1)
 
 
-def loneliness_target(contacts_week: np.ndarray, pars: ModelParams) -> np.ndarray:
-    """M9: the loneliness level that a given rate of contact sustains."""
+def loneliness_target(contacts_week: np.ndarray, pars: ModelParams, offset: np.ndarray | float = 0.0) -> np.ndarray:
+    """M9: the loneliness level that a given rate of contact sustains (plus a personal offset)."""
     lo = pars.loneliness
     z = (lo.half_contacts - contacts_week) / lo.scale_contacts
-    return lo.level_min + (lo.level_max - lo.level_min) * sigmoid(z)
+    return np.clip(lo.level_min + (lo.level_max - lo.level_min) * sigmoid(z) + offset, 0.0, 1.0)
 
 
-def contacts_for(loneliness: np.ndarray, pars: ModelParams) -> np.ndarray:
-    """Inverse of :func:`loneliness_target`: contacts a week at which ``loneliness`` is steady."""
-    lo = pars.loneliness
-    share = (loneliness - lo.level_min) / max(lo.level_max - lo.level_min, 1e-9)
-    return np.maximum(lo.half_contacts - lo.scale_contacts * logit(share), 0.0)
+def settle_start(s: UserState, pars: ModelParams, rounds: int = 10) -> None:
+    """Start each user where their own network and outings put them (P9).
+
+    Loneliness and recent contact depend on each other (withdrawal), so the
+    pair is settled by a few rounds of fixed-point iteration.
+    """
+    for _ in range(rounds):
+        s.contacts_week[:] = expected_contacts_week(s, pars)
+        s.loneliness[:] = loneliness_target(s.contacts_week, pars, s.loneliness_offset)
+
+
+def expected_contacts_week(s: UserState, pars: ModelParams) -> np.ndarray:
+    """Contacts a week a user's own life gives on average (network and outings, no support).
+
+    Used to start the recent-contact memory where the user's present network
+    puts it, so that day 0 is no shock (P9 state before support begins).
+    """
+    net, pl = pars.network, pars.places
+    drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (s.courage_trait + s.self_efficacy)
+    ties = (s.tie_strength**2).sum(axis=1) * drive
+    known = s.landscape[:, 1:].sum(axis=1)
+    outings = pl.own_outing_rate * s.self_efficacy * np.minimum(known / pl.outing_saturation, 1.0)
+    return 7.0 * (ties + pl.incidental_contact_weight * outings)
 
 
 def wellbeing_target(s: UserState, pars: ModelParams) -> np.ndarray:
@@ -140,19 +153,40 @@ def wellbeing_target(s: UserState, pars: ModelParams) -> np.ndarray:
     )
 
 
+def relax_loneliness(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+    """M9: recent contact is remembered; loneliness drifts toward the level it sustains."""
+    lo = pars.loneliness
+    s.contacts_week += (7.0 * s.contacts_today - s.contacts_week) / lo.memory_days
+    target = loneliness_target(s.contacts_week, pars, s.loneliness_offset)
+    noise = lo.noise_sd * rng.standard_normal(s.n)
+    s.loneliness[:] = np.clip(s.loneliness + lo.rate * (target - s.loneliness) + noise, 0, 1)
+    s.contacts_today[:] = 0.0
+
+
+def burn_in(s: UserState, pars: ModelParams, rng: np.random.Generator, days: int) -> None:
+    """Live the social part of life (courage, outings, network, loneliness) before day 0.
+
+    Starting values are only consistent in the mean; a burn-in lets each
+    user's network and loneliness find each other, so day 0 is the state at
+    referral and not a transient (P9).
+    """
+    settle_start(s, pars)
+    for _ in range(days):
+        update_courage(s, pars, rng)
+        own_outings(s, pars, rng)
+        network_contact(s, pars, rng)
+        relax_loneliness(s, pars, rng)
+
+
 def relax(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     """End of day: recent contact, loneliness, anxiety, self-efficacy and wellbeing drift.
 
     Each state relaxes toward the level its drivers sustain; the day's events
     (visits, outings, contact) have already moved it, so they act as pulses.
     """
-    lo, w, h = pars.loneliness, pars.wellbeing, pars.household
-    s.contacts_week += (7.0 * s.contacts_today - s.contacts_week) / lo.memory_days
-    target = loneliness_target(s.contacts_week, pars)
-    noise = lo.noise_sd * rng.standard_normal(s.n)
-    s.loneliness[:] = np.clip(s.loneliness + lo.rate * (target - s.loneliness) + noise, 0, 1)
+    w, h = pars.wellbeing, pars.household
+    relax_loneliness(s, pars, rng)
     a_target = s.anxiety_trait * (1 - w.anxiety_se_buffer * s.self_efficacy)
     s.anxiety[:] = np.clip(s.anxiety + w.anxiety_rate * (a_target - s.anxiety), 0, 1)
     s.self_efficacy[:] = np.clip(s.self_efficacy + h.se_decay * (h.se_floor - s.self_efficacy), 0, 1)
     s.wellbeing[:] = np.clip(s.wellbeing + w.rate * (wellbeing_target(s, pars) - s.wellbeing), 0, 1)
-    s.contacts_today[:] = 0.0

@@ -53,7 +53,7 @@ class SIDLModel(mesa.Model):
         n, n_workers = cfg.scenario.n_users, cfg.scenario.n_workers
 
         self.users_state = s = make_users(n, self.params, self.streams)
-        s.contacts_week[:] = dynamics.contacts_for(s.loneliness, self.params)
+        dynamics.burn_in(s, self.params, self.streams["burn_in"], self.params.initial.burn_in_days)
         s.wellbeing[:] = np.clip(dynamics.wellbeing_target(s, self.params), 0, 1)
         self.trips = TripTable(s.legs)
         self.assessment = assess(s, self.params.organisation, n_workers, self.streams["organisation"])
@@ -76,6 +76,7 @@ class SIDLModel(mesa.Model):
 
         self.datacollector = mesa.DataCollector(model_reporters=dict(reporters.TIMESERIES))
         self.start = {k: f(self) for k, f in reporters.USER_SNAPSHOT.items()}
+        self.contacts_week_start = float(s.contacts_week.mean())
         self.datacollector.collect(self)
 
     # -- the day --------------------------------------------------------------
@@ -131,8 +132,10 @@ class SIDLModel(mesa.Model):
         due = self.assessment.weekdays[:, self.weekday] | self.pending
         due = self.rules.visits_today(self, due)
         if self.rules.can_move_visits(self):
-            move = due & (s.courage < org.move_threshold) & (self.pushed_days < org.max_move_days)
-            self.visits_moved += int(move.sum())
+            tomorrow = (self.weekday + 1) % 7
+            free_tomorrow = ~self.assessment.weekdays[:, tomorrow] if tomorrow < 5 else np.zeros_like(due)
+            move = due & free_tomorrow & (s.courage < org.move_threshold) & (self.pushed_days < org.max_move_days)
+            self.visits_moved += int((move & (self.pushed_days == 0)).sum())
             self.pushed_days = np.where(move, self.pushed_days + 1, 0)
             self.pending = move
             due = due & ~move
@@ -141,17 +144,28 @@ class SIDLModel(mesa.Model):
         return due
 
     def _meet(self, batch: VisitBatch) -> np.ndarray:
-        """M8: a visit by someone other than the last worker restarts the relation."""
+        """M8: who the user meets today, and with what alliance and knowledge.
+
+        The relationship that grows is the one with the regular worker: when the
+        person holding that role changes (turnover, re-tendering, reassignment),
+        it starts again from zero. A visit by anyone else is made with a
+        stranger's alliance and no knowledge, and builds nothing lasting.
+        """
         s, rel = self.users_state, self.params.relation
         u = batch.users
         uid = self.worker_uid[batch.workers]
-        new = uid != s.last_worker[u]
-        s.alliance[u[new]] = rel.initial_alliance
-        s.knowledge[u[new]] = 0.0
-        s.relation_days[u[new]] = 0
-        s.last_worker[u] = uid
-        for i in np.flatnonzero(new):
-            self.seen_workers[u[i]].add(int(uid[i]))
+        regular_uid = self.worker_uid[self.assessment.regular[u]]
+        new_bond = regular_uid != s.bond_worker[u]
+        s.alliance[u[new_bond]] = rel.initial_alliance
+        s.knowledge[u[new_bond]] = 0.0
+        s.relation_days[u[new_bond]] = 0
+        s.bond_worker[u] = regular_uid
+        batch.by_regular = uid == regular_uid
+        batch.alliance = np.where(batch.by_regular, s.alliance[u], rel.initial_alliance)
+        batch.knowledge = np.where(batch.by_regular, s.knowledge[u], 0.0)
+        seen = self.seen_workers
+        for i, w in zip(u.tolist(), uid.tolist(), strict=True):
+            seen[i].add(w)
         return uid
 
     def make_batch(self, users: np.ndarray, draws: VisitDraws) -> tuple[VisitBatch, np.ndarray]:
@@ -161,11 +175,11 @@ class SIDLModel(mesa.Model):
         batch = VisitBatch(
             day=self.day, users=users, workers=a.regular[users].copy(),
             minutes=a.visit_minutes[users].copy(), plan=a.plan[users], goal=a.goal[users],
-            courage=s.courage[users], brave=brave, dare=np.zeros(users.size, dtype=bool),
+            courage=s.courage[users], brave=brave,
         )
         batch.workers = self.rules.assign_workers(self, batch, batch.workers)
         uid = self._meet(batch)
-        batch.dare = dares(self, users, brave, draws)
+        batch.dare = dares(self, batch, draws)
         batch.minutes = self.rules.visit_minutes(self, batch, batch.minutes)
         return batch, uid
 
@@ -173,10 +187,10 @@ class SIDLModel(mesa.Model):
         return VisitDraws.draw(self.streams["visits"], self.users_state.n, self.params.negotiation.max_activities)
 
     def _visits(self) -> None:
+        draws = self.draw_visits()  # every day, visits or not: common random numbers
         users = np.flatnonzero(self._due())
         if users.size == 0:
             return
-        draws = self.draw_visits()
         batch, uid = self.make_batch(users, draws)
         choice = negotiate(self, batch, draws)
         success = live(self, batch, choice, draws)
@@ -187,8 +201,9 @@ class SIDLModel(mesa.Model):
         org = self.params.organisation
         v = batch.size
         doc = self.rules.documentation_minutes(self, batch, np.full(v, org.documentation_minutes))
-        self.minutes["client"] += float(batch.minutes.sum())
-        self.minutes["travel_with_user"] += float(ch.travel.sum())
+        travel = float(ch.travel.sum())
+        self.minutes["client"] += float(batch.minutes.sum()) - travel
+        self.minutes["travel_with_user"] += travel
         self.minutes["travel_between"] += v * org.between_visits_minutes
         self.minutes["documentation"] += float(doc.sum())
         if self.weekday < 5:

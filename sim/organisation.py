@@ -37,7 +37,7 @@ def grant_hours(n: int, org: Organisation, rng: np.random.Generator) -> np.ndarr
     lo, hi, mean = org.hours_per_week_min, org.hours_per_week_max, org.hours_per_week_mean
     if hi <= lo:
         return np.full(n, lo)
-    shape = 4.0
+    shape = org.hours_shape
     extra = rng.gamma(shape, max(mean - lo, 1e-9) / shape, n)
     return np.clip(lo + extra, lo, hi)
 

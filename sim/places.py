@@ -47,10 +47,10 @@ def travel_legs(homes: np.ndarray, shared: np.ndarray, pars: Places) -> np.ndarr
     """One-way minutes from each home to each place by each mode.
 
     Shape ``(n_users, N_PLACES, 4)`` indexed by the mode codes above; the home
-    column and the ``none`` mode are zero. Street distance is taken as 1.3 x
+    column and the ``none`` mode are zero. Street distance is ``street_factor`` x
     the straight line.
     """
-    km = 1.3 * np.linalg.norm(homes[:, None, :] - shared[None, :, :], axis=2)
+    km = pars.street_factor * np.linalg.norm(homes[:, None, :] - shared[None, :, :], axis=2)
     legs = np.zeros((homes.shape[0], N_PLACES, 4))
     legs[:, 1:, WALK] = 60.0 * km / pars.walk_kmh
     legs[:, 1:, TRANSIT] = pars.transit_access_min + 60.0 * km / pars.transit_kmh

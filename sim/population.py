@@ -27,6 +27,7 @@ class UserState:
     courage_trait: np.ndarray  # M1: personal mean courage
     courage: np.ndarray  # M1: today's courage
     loneliness: np.ndarray  # M9: 0-1, UCLA-3 = 3 + 6 x loneliness
+    loneliness_offset: np.ndarray  # M9: personal offset of felt loneliness at a given contact
     wellbeing: np.ndarray  # 0-1, WEMWBS = 14 + 56 x wellbeing
     self_efficacy: np.ndarray  # M3/M6
     anxiety: np.ndarray  # M4/M6
@@ -40,10 +41,10 @@ class UserState:
     fear_place: np.ndarray  # M6: (n, N_PLACES) feared crowded places
     fear_transit: np.ndarray  # M6: fears public transport
     legs: np.ndarray  # M5: (n, N_PLACES, 4) one-way minutes by mode
-    alliance: np.ndarray  # M8: with the current worker
-    knowledge: np.ndarray  # M8: the current worker's knowledge of the user
-    relation_days: np.ndarray  # M8: days since the current relationship began
-    last_worker: np.ndarray  # slot of the worker who visited last (-1 none)
+    alliance: np.ndarray  # M8: with the regular worker
+    knowledge: np.ndarray  # M8: the regular worker's knowledge of the user
+    relation_days: np.ndarray  # M8: days since the relationship with the regular worker began
+    bond_worker: np.ndarray  # id of the regular worker the alliance is with (-1 none yet)
 
     @property
     def n(self) -> int:
@@ -68,13 +69,15 @@ def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[n
     has_tie = np.arange(t)[None, :] < size[:, None]
     u = rng.random((n, t))
     kind = np.where(u < net.family_share, FAMILY, np.where(u < net.family_share + net.friend_share, FRIEND, OTHER))
+    kind = np.where(has_tie, kind, NO_TIE)
+    # exactly the no-friends share has none; everyone else with a network has at least one friend
     no_friends = rng.random(n) < net.no_friends_share
     kind = np.where(no_friends[:, None] & (kind == FRIEND), OTHER, kind)
-    kind = np.where(has_tie, kind, NO_TIE)
+    lacking = ~no_friends & (size > 0) & ~(kind == FRIEND).any(axis=1)
+    kind[lacking, 0] = FRIEND
     active = rng.random((n, t)) < net.initial_active_share
-    hi = net.active_threshold
-    strong = rng.uniform(min(1.0, hi + 0.15), min(1.0, hi + 0.6), (n, t))
-    weak = rng.uniform(0.02, max(0.02, hi - 0.1), (n, t))
+    strong = rng.uniform(net.active_strength_min, net.active_strength_max, (n, t))
+    weak = rng.uniform(0.0, net.dormant_strength_max, (n, t))
     strength = np.where(active, strong, weak)
     strength = np.where(has_tie, strength, 0.0)
     return strength, kind.astype(np.int8)
@@ -85,9 +88,9 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     rng = streams["population"]
     ini, day = pars.initial, pars.daily
     courage_trait = _clip01(rng.normal(day.courage_mean, day.courage_sd, n))
-    anxiety_trait = _clip01(rng.normal(pars.wellbeing.anxiety_trait_mean, 0.15, n))
+    anxiety_trait = _clip01(rng.normal(pars.wellbeing.anxiety_trait_mean, pars.wellbeing.anxiety_trait_sd, n))
     se = _clip01(rng.normal(ini.self_efficacy_mean, ini.self_efficacy_sd, n))
-    loneliness = _clip01(rng.normal(ini.loneliness_mean, ini.loneliness_sd, n))
+    offset = rng.normal(0.0, ini.loneliness_offset_sd, n)
     needs = rng.poisson(ini.needs_mean / N_NEEDS, (n, N_NEEDS)).astype(float)
     fear_transit = rng.random(n) < pars.places.fear_transit_prob
     fear_place = (rng.random((n, N_PLACES)) < pars.places.fear_crowd_prob) & CROWDED[None, :]
@@ -105,7 +108,8 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     state = UserState(
         courage_trait=courage_trait,
         courage=courage_trait.copy(),
-        loneliness=loneliness,
+        loneliness=np.full(n, 0.5),
+        loneliness_offset=offset,
         wellbeing=np.zeros(n),
         self_efficacy=se,
         anxiety=anxiety,
@@ -122,6 +126,6 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
         alliance=np.zeros(n),
         knowledge=np.zeros(n),
         relation_days=np.zeros(n),
-        last_worker=np.full(n, -1),
+        bond_worker=np.full(n, -1),
     )
     return state

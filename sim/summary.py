@@ -41,7 +41,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     planned = ev.column("planned").astype(bool)
     minutes = m.minutes
     paid = sum(minutes.values())
-    worker = minutes["client"] + minutes["travel_between"] + minutes["documentation"]
+    worker = minutes["client"] + minutes["travel_with_user"] + minutes["travel_between"] + minutes["documentation"]
     return {
         "regime": m.cfg.regime.name,
         "scenario": m.cfg.scenario.name,
@@ -61,8 +61,12 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "unmet_needs_mean_end": float(last["unmet_needs_mean"]),
         "anxiety_mean_end": float(last["anxiety_mean"]),
         "alliance_mean_end": float(last["alliance_mean"]),
+        "contacts_per_week_mean_start": m.contacts_week_start,
+        "contacts_per_week_mean_end": float(m.users_state.contacts_week.mean()),
+        "relationship_years_mean_end": float(m.users_state.relation_days[m.users_state.bond_worker >= 0].mean() / 365.25)
+        if (m.users_state.bond_worker >= 0).any() else 0.0,
         "plan_adherence": _ratio(planned[sidl].sum(), sidl.sum()),
-        "client_time_share": _ratio(minutes["client"], paid),
+        "client_time_share": _ratio(minutes["client"] + minutes["travel_with_user"], paid),
         "continuity": _ratio(m.visits_by_regular, m.visits_made),
         "visits_per_user_week": _ratio(m.visits_made * 7.0, n * days),
         "visits_moved_share": _ratio(m.visits_moved, m.visits_made + m.visits_moved),

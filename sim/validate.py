@@ -102,6 +102,11 @@ def _cross_checks(cfg: SimConfig) -> None:
             f"model.network.friend_share={net.friend_share!r}: friend_share + "
             f"family_share must be <= 1 (family_share={net.family_share})"
         )
+    if net.active_strength_min > net.active_strength_max:
+        raise ConfigError(
+            f"model.network.active_strength_min={net.active_strength_min!r}: must be <= active_strength_max "
+            f"({net.active_strength_max})"
+        )
     lon = cfg.model.loneliness
     if lon.level_min > lon.level_max:
         raise ConfigError(

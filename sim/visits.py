@@ -60,7 +60,10 @@ class VisitBatch:
     goal: np.ndarray  # (V,) activity index of each plan's goal
     courage: np.ndarray  # (V,) today's courage
     brave: np.ndarray  # (V,) brave day (M1)
-    dare: np.ndarray  # (V,) user proposes a feared activity today (M6)
+    dare: np.ndarray | None = None  # (V,) user proposes a feared activity today (M6)
+    by_regular: np.ndarray | None = None  # (V,) visit made by the user's regular worker
+    alliance: np.ndarray | None = None  # (V,) alliance with today's worker (M8)
+    knowledge: np.ndarray | None = None  # (V,) today's worker's knowledge of the user (M8)
 
     @property
     def size(self) -> int:
@@ -128,9 +131,9 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
     minutes = np.where(together, base * pars.household.together_time_factor, base)
     duration = minutes + travel  # inf where unreachable: never fits
 
-    urgency = neg.urgency_weight * (1.0 - np.exp(-pending / 3.0))
+    urgency = neg.urgency_weight * (1.0 - np.exp(-pending / neg.urgency_scale))
     misfit = np.abs(act.DEMAND[None, :] - c[:, None])
-    noise = pars.relation.perception_noise * (1.0 - s.knowledge[u])
+    noise = pars.relation.perception_noise * (1.0 - batch.knowledge)
     seen = c + noise * d.normal[u, a_n]
     misfit_seen = np.abs(act.DEMAND[None, :] - seen[:, None])
     proposed = feared & batch.dare[:, None]
@@ -208,16 +211,16 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.n
         success = _challenges(model, batch, ch, on & ch.challenge, slot_draws)
 
     share = model.rules.talk_share(model, batch, np.full(batch.size, tk.talk_share))
-    talk = np.where(act.CATEGORY[a] == act.TALK, ch.minutes, share[:, None] * task * ch.minutes)
+    talk = np.where(act.CATEGORY[a] == act.TALK, ch.minutes, share[:, None] * (ch.minutes + ch.travel))
     talk_minutes = (talk * on).sum(axis=1)
     _presence(model, batch, d)
     _talk(model, batch, d, talk_minutes)
     n_on = on.sum(axis=1)
     quality = np.where(n_on > 0, (ch.fit * on).sum(axis=1) / np.maximum(n_on, 1), 1.0)
     tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
-    al = s.alliance[u]
-    s.alliance[u] = al + rel.alliance_gain * (1 - al) * quality * (1 + tk.mutuality * tq)
-    s.knowledge[u] += rel.knowledge_gain * (1 - s.knowledge[u])
+    al, kn, reg = batch.alliance, batch.knowledge, batch.by_regular
+    s.alliance[u[reg]] = (al + rel.alliance_gain * (1 - al) * quality * (1 + tk.mutuality * tq))[reg]
+    s.knowledge[u[reg]] = (kn + rel.knowledge_gain * (1 - kn))[reg]
     return success
 
 
@@ -225,22 +228,26 @@ def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, tried: np.ndarr
     """M6: feared activities tried today succeed or fail; success changes what the user can do."""
     s, pars = model.users_state, model.params
     be = pars.becoming
-    v, k = np.nonzero(tried)
-    u = batch.users[v]
-    place = act.PLACE[ch.activity[v, k]]
-    won = draws[v, k, 1] < success_probability(batch.brave[v], s.alliance[u], s.self_efficacy[u], be)
-    lost = ~won
-    se = s.self_efficacy[u]
-    s.self_efficacy[u] = np.clip(se + won * be.success_se_gain * (1 - se) - lost * be.fail_se_loss, 0, 1)
-    s.wellbeing[u] += won * be.success_wellbeing_gain
-    s.anxiety[u] = np.minimum(s.anxiety[u] + lost * be.fail_anxiety_gain, 1.0)
-    s.fear_place[u[won], place[won]] = False
-    s.landscape[u[won], place[won]] = True
-    s.fear_transit[u[won & (ch.mode[v, k] == TRANSIT)]] = False
-    again = won & (draws[v, k, 2] < be.reactivate_prob)
-    dynamics.reactivate_ties(s, np.unique(u[again]), 1, pars.network.reactivated_strength)
     success = np.ones(tried.shape, dtype=bool)
-    success[v, k] = won
+    for k in range(tried.shape[1]):  # slot by slot: a second challenge builds on the first
+        v = np.flatnonzero(tried[:, k])
+        if v.size == 0:
+            continue
+        u = batch.users[v]
+        place = act.PLACE[ch.activity[v, k]]
+        p_win = success_probability(batch.brave[v], batch.alliance[v], s.self_efficacy[u], be)
+        won = draws[v, k, 1] < p_win
+        lost = ~won
+        se = s.self_efficacy[u]
+        s.self_efficacy[u] = np.clip(se + won * be.success_se_gain * (1 - se) - lost * be.fail_se_loss, 0, 1)
+        s.wellbeing[u] += won * be.success_wellbeing_gain
+        s.anxiety[u] = np.minimum(s.anxiety[u] + lost * be.fail_anxiety_gain, 1.0)
+        s.fear_place[u[won], place[won]] = False
+        s.landscape[u[won], place[won]] = True
+        s.fear_transit[u[won & (ch.mode[v, k] == TRANSIT)]] = False
+        again = won & (draws[v, k, 2] < be.reactivate_prob)
+        dynamics.reactivate_ties(s, u[again], 1, pars.network.reactivated_strength)
+        success[v, k] = won
     return success
 
 
@@ -248,7 +255,7 @@ def _presence(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> None:
     """M4: the worker's presence, at a known time, is contact, calm and a push to act."""
     s, pr, h = model.users_state, model.params.presence, model.params.household
     u = batch.users
-    al = s.alliance[u]
+    al = batch.alliance
     s.contacts_today[u] += pr.contact_weight * al
     s.anxiety[u] = np.maximum(s.anxiety[u] - pr.anxiety_relief * al, 0.0)
     go = u[d.uniform[u, ENABLE] < pr.enable_own_doing]
@@ -264,7 +271,7 @@ def _talk(model: SIDLModel, batch: VisitBatch, d: VisitDraws, talk_minutes: np.n
     tk = pars.talk
     u = batch.users
     tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
-    al = s.alliance[u]
+    al = batch.alliance
     s.wellbeing[u] += tk.heard_wellbeing_gain * tq * al
     solve = u[(d.uniform[u, SOLVE] < tk.problem_solve_prob * tq) & (s.needs[u, ADMIN] >= 1)]
     s.needs[solve, ADMIN] -= 1
@@ -279,9 +286,9 @@ def success_probability(brave: np.ndarray, alliance: np.ndarray, se: np.ndarray,
     return dynamics.sigmoid(z)
 
 
-def dares(model: SIDLModel, users: np.ndarray, brave: np.ndarray, d: VisitDraws) -> np.ndarray:
+def dares(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> np.ndarray:
     """M6: a brave user with a trusted worker proposes a feared activity today."""
-    s, be = model.users_state, model.params.becoming
-    trusted = s.alliance[users] >= be.trust_threshold
-    return brave & trusted & (d.uniform[users, INITIATE] < be.initiate_prob)
+    be = model.params.becoming
+    trusted = batch.alliance >= be.trust_threshold
+    return batch.brave & trusted & (d.uniform[batch.users, INITIATE] < be.initiate_prob)
 

@@ -66,7 +66,9 @@ def test_m1_visits_move_to_a_better_day():
     moved, spy_moved = spied(seed=2, **YEAR)
     fixed, spy_fixed = spied(seed=2, model__organisation__move_threshold=0.0, **YEAR)
     assert moved.visits_moved > 0 and fixed.visits_moved == 0
-    assert np.concatenate(spy_moved.courage).mean() > np.concatenate(spy_fixed.courage).mean() + 0.02
+    low_moved = (np.concatenate(spy_moved.courage) < 0.3).mean()
+    low_fixed = (np.concatenate(spy_fixed.courage) < 0.3).mean()
+    assert low_moved < 0.7 * low_fixed
 
 
 # -- M2 negotiated content -------------------------------------------------------
@@ -221,7 +223,7 @@ def test_m8_knowledge_makes_activities_fit_the_day():
                                model__negotiation__user_voice=0.0))
         m.step()
         m.users_state.knowledge[:] = know
-        m.users_state.last_worker[:] = m.worker_uid[m.assessment.regular]
+        m.users_state.bond_worker[:] = m.worker_uid[m.assessment.regular]
         m.users_state.knowledge[:] = know
         draws = m.draw_visits()
         batch, _ = m.make_batch(np.arange(600), draws)
@@ -242,8 +244,9 @@ def test_m9_loneliness_falls_with_contact_and_rises_without():
     lo = make_cfg().model
     target = dynamics.loneliness_target(np.array([0.0, 3.9, 10.0]), lo)
     assert target[0] > target[1] > target[2]
-    assert np.allclose(dynamics.contacts_for(target, lo), [0.0, 3.9, 10.0], atol=1e-6)
-    cut_off = run_model(seed=10, model__network__contact_rate=0.0, **YEAR, **NO_SUPPORT)
+    cut_off = SIDLModel(make_cfg(seed=10, **YEAR, **NO_SUPPORT))
+    cut_off.params.network.contact_rate = 0.0  # contact stops at day 0
+    cut_off.run()
     ts = cut_off.datacollector.get_model_vars_dataframe()
     assert ts["loneliness_mean"].iloc[-1] > ts["loneliness_mean"].iloc[0] + 0.5
     assert ts["network_active_mean"].iloc[-1] < 0.5 * ts["network_active_mean"].iloc[0]
