@@ -40,6 +40,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     success = ev.column("success").astype(bool)
     planned = ev.column("planned").astype(bool)
     minutes = m.minutes
+    days_bonded = m.users_state.relation_days[m.users_state.bond_worker >= 0]
     paid = sum(minutes.values())
     worker = minutes["client"] + minutes["travel_with_user"] + minutes["travel_between"] + minutes["documentation"]
     return {
@@ -63,8 +64,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "alliance_mean_end": float(last["alliance_mean"]),
         "contacts_per_week_mean_start": m.contacts_week_start,
         "contacts_per_week_mean_end": float(m.users_state.contacts_week.mean()),
-        "relationship_years_mean_end": float(m.users_state.relation_days[m.users_state.bond_worker >= 0].mean() / 365.25)
-        if (m.users_state.bond_worker >= 0).any() else 0.0,
+        "relationship_years_mean_end": _ratio(float(days_bonded.sum()) / 365.25, days_bonded.size),
         "plan_adherence": _ratio(planned[sidl].sum(), sidl.sum()),
         "client_time_share": _ratio(minutes["client"] + minutes["travel_with_user"], paid),
         "continuity": _ratio(m.visits_by_regular, m.visits_made),
