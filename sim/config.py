@@ -52,7 +52,7 @@ class Negotiation:
 
     user_voice: float = prob(0.7, "weight of the user's preference vs the worker's")
     choice_wellbeing_gain: float = p(0.004, "wellbeing 0-1 per activity the user chose", 0.0, 1.0)
-    choice_noise: float = p(0.15, "sd of idiosyncratic taste in activity scores", 0.0, 5.0)
+    choice_noise: float = p(0.15, "sd of the day's idiosyncratic taste in activity scores (uniform)", 0.0, 5.0)
     urgency_scale: float = p(3.0, "backlog (tasks of one kind) at which urgency reaches 63 % of its weight", 0.1, 100.0)
     max_activities: int = p(3, "activities per visit at most", 1, 10)
     urgency_weight: float = p(1.0, "score of a task at a pressing backlog", 0.0, 10.0)

@@ -39,8 +39,8 @@ def brave(s: UserState, pars: ModelParams) -> np.ndarray:
 def accumulate_needs(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     """M3: household needs (home, shopping, admin, service) arrive as Poisson counts."""
     h = pars.household
-    rates = np.array([h.need_rate_home, h.need_rate_shopping, h.need_rate_admin, h.need_rate_service])
-    s.needs += rng.poisson(rates, size=s.needs.shape)
+    for j, rate in enumerate((h.need_rate_home, h.need_rate_shopping, h.need_rate_admin, h.need_rate_service)):
+        s.needs[:, j] += rng.poisson(rate, s.n)
     np.minimum(s.needs, h.backlog_max, out=s.needs)
 
 

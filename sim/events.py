@@ -22,24 +22,47 @@ PROVIDERS: tuple[str, ...] = ("sidl", "social_provider")
 
 
 class EventLog:
-    """Append-only log of activities; ``frame()`` gives the contract table."""
+    """Append-only log of activities; ``frame()`` gives the contract table.
+
+    Each day's visits are stored as they come, (V, K) arrays with one row per
+    visit and one column per activity slot; rows of the contract table (one per
+    activity done) are cut out of them once, when the log is read.
+    """
+
+    SLOT_COLUMNS = ("activity", "category", "place", "mode", "minutes", "travel_minutes", "planned", "together",
+                    "success")
+    VISIT_COLUMNS = ("user_id", "worker_id")
 
     def __init__(self) -> None:
-        self._chunks: dict[str, list[np.ndarray]] = {c: [] for c in COLUMNS}
+        self._blocks: list[dict[str, np.ndarray]] = []
+        self._flat: dict[str, np.ndarray] | None = None
         self.rows = 0
 
-    def add(self, **cols: np.ndarray) -> None:
-        """Append equally long arrays (kept, not copied), one per column of :data:`COLUMNS`."""
-        n = len(cols["day"])
-        if n == 0:
-            return
-        for c in COLUMNS:
-            self._chunks[c].append(cols[c])
-        self.rows += n
+    def add_visits(self, day: int, provider: int, **cols: np.ndarray) -> None:
+        """Append one day's visits: (V,) arrays for :attr:`VISIT_COLUMNS`, (V, K) for the rest.
+
+        Slots with ``activity < 0`` are empty and produce no row.
+        """
+        self._blocks.append({"day": np.full(len(cols["user_id"]), day), "provider": np.full(len(cols["user_id"]),
+                             provider), **cols})
+        self.rows += int(np.count_nonzero(cols["activity"] >= 0))
+        self._flat = None
 
     def column(self, name: str) -> np.ndarray:
-        parts = self._chunks[name]
-        return np.concatenate(parts) if parts else np.zeros(0)
+        if self._flat is None:
+            self._flat = self._flatten()
+        return self._flat[name]
+
+    def _flatten(self) -> dict[str, np.ndarray]:
+        if not self._blocks:
+            return {c: np.zeros(0, dtype=np.int64) for c in COLUMNS}
+        stacked = {c: np.concatenate([b[c] for b in self._blocks]) for c in self._blocks[0]}
+        on = stacked["activity"] >= 0
+        per_visit = on.sum(axis=1)
+        out = {c: stacked[c][on] for c in self.SLOT_COLUMNS}
+        for c in (*self.VISIT_COLUMNS, "day", "provider"):
+            out[c] = np.repeat(stacked[c], per_visit)
+        return out
 
     def frame(self) -> pd.DataFrame:
         """The log as the ``visits.parquet`` table of the output contract."""

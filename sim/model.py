@@ -62,7 +62,7 @@ class SIDLModel(mesa.Model):
         self._workers = list(SupportWorker.create_agents(self, n_workers, np.arange(n_workers)))
         self.worker_uid = np.array([w.unique_id for w in self._workers])
         self.user_uid = np.array([a.unique_id for a in self.users])
-        self.seen_workers: list[set[int]] = [set() for _ in range(n)]
+        self._met: list[np.ndarray] = []  # (user index, worker id) pairs of each day's visits
 
         self.rules = build_rules(cfg.regime)
         self.rules.bind(self)
@@ -98,6 +98,15 @@ class SIDLModel(mesa.Model):
     def run(self, days: int | None = None) -> None:
         for _ in range(self.cfg.scenario.days if days is None else days):
             self.step()
+
+    def distinct_workers(self) -> np.ndarray:
+        """Different workers each user has met so far (P11 rotation proxy)."""
+        n = self.users_state.n
+        if not self._met:
+            return np.zeros(n, dtype=np.int64)
+        pairs = np.unique(np.concatenate(self._met, axis=1), axis=1)
+        self._met = [pairs]
+        return np.bincount(pairs[0], minlength=n)
 
     # -- organisation -----------------------------------------------------------
     @property
@@ -163,23 +172,24 @@ class SIDLModel(mesa.Model):
         batch.by_regular = uid == regular_uid
         batch.alliance = np.where(batch.by_regular, s.alliance[u], rel.initial_alliance)
         batch.knowledge = np.where(batch.by_regular, s.knowledge[u], 0.0)
-        seen = self.seen_workers
-        for i, w in zip(u.tolist(), uid.tolist(), strict=True):
-            seen[i].add(w)
+        self._met.append(np.stack([u, uid]))
         return uid
 
     def make_batch(self, users: np.ndarray, draws: VisitDraws) -> tuple[VisitBatch, np.ndarray]:
-        """Today's visits to ``users``: workers assigned, relations met, dares, minutes."""
+        """Today's visits to ``users``: workers assigned, relations met, dares, minutes.
+
+        ``draws`` are today's draws for all users; the batch keeps the visited users' rows.
+        """
         s, a = self.users_state, self.assessment
         brave = dynamics.brave(s, self.params)[users]
         batch = VisitBatch(
             day=self.day, users=users, workers=a.regular[users].copy(),
             minutes=a.visit_minutes[users].copy(), plan=a.plan[users], goal=a.goal[users],
-            courage=s.courage[users], brave=brave,
+            courage=s.courage[users], brave=brave, draws=draws.rows(users),
         )
         batch.workers = self.rules.assign_workers(self, batch, batch.workers)
         uid = self._meet(batch)
-        batch.dare = dares(self, batch, draws)
+        batch.dare = dares(self, batch)
         batch.minutes = self.rules.visit_minutes(self, batch, batch.minutes)
         return batch, uid
 
@@ -192,8 +202,8 @@ class SIDLModel(mesa.Model):
         if users.size == 0:
             return
         batch, uid = self.make_batch(users, draws)
-        choice = negotiate(self, batch, draws)
-        success = live(self, batch, choice, draws)
+        choice = negotiate(self, batch)
+        success = live(self, batch, choice)
         self._account(batch, choice, success, uid)
 
     def _account(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray) -> None:
@@ -211,15 +221,10 @@ class SIDLModel(mesa.Model):
         self.visits_made += v
         self.visits_by_regular += int((batch.workers == self.assessment.regular[batch.users]).sum())
 
-        on = ch.activity >= 0
-        rows, slots = np.nonzero(on)
-        a = ch.activity[rows, slots]
-        category = np.where(ch.challenge[rows, slots], act.CHALLENGE, act.CATEGORY[a])
-        self.events.add(
-            day=np.full(rows.size, self.day), user_id=self.user_uid[batch.users[rows]],
-            worker_id=uid[rows], activity=a, category=category, place=act.PLACE[a],
-            mode=ch.mode[rows, slots], minutes=ch.minutes[rows, slots],
-            travel_minutes=ch.travel[rows, slots], planned=batch.plan[rows, a],
-            together=ch.together[rows, slots], success=success[rows, slots],
-            provider=np.full(rows.size, PROVIDERS.index("sidl")),
+        a = np.maximum(ch.activity, 0)
+        self.events.add_visits(
+            self.day, PROVIDERS.index("sidl"), user_id=self.user_uid[batch.users], worker_id=uid,
+            activity=ch.activity, category=np.where(ch.challenge, act.CHALLENGE, act.CATEGORY[a]), place=act.PLACE[a],
+            mode=ch.mode, minutes=ch.minutes, travel_minutes=ch.travel,
+            planned=np.take_along_axis(batch.plan, a, axis=1), together=ch.together, success=success,
         )

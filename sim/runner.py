@@ -70,7 +70,7 @@ def users_frame(model: SIDLModel) -> pd.DataFrame:
         cols[f"{name}_start"] = np.asarray(model.start[name], dtype=float)
         cols[f"{name}_end"] = np.asarray(report(model), dtype=float)
     cols["regular_worker_id"] = model.worker_uid[model.assessment.regular].astype(np.int64)
-    cols["n_distinct_workers"] = np.array([len(w) for w in model.seen_workers], dtype=np.int64)
+    cols["n_distinct_workers"] = model.distinct_workers().astype(np.int64)
     return pd.DataFrame(cols)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sim import activities as act
 from sim import reporters
 from sim.events import PROVIDERS
@@ -77,6 +75,6 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "worker_minutes_per_user_week": _ratio(worker * 7.0, n * days),
         "travel_minutes_share": _ratio(minutes["travel_with_user"] + minutes["travel_between"], paid),
         "documentation_minutes_share": _ratio(minutes["documentation"], paid),
-        "distinct_workers_per_user": float(np.mean([len(w) for w in m.seen_workers])),
+        "distinct_workers_per_user": float(m.distinct_workers().mean()),
         "lonely_ucla3_threshold": reporters.LONELY_AT_UCLA3,
     }

@@ -29,24 +29,28 @@ class TripTable:
 
     def __init__(self, legs: np.ndarray) -> None:
         one_way = legs[:, act.PLACE, :]  # (n, A, 4)
-        n = one_way.shape[0]
-        self.mode = np.zeros((N_CASES, n, act.N_ACTIVITIES), dtype=np.int8)
-        self.minutes = np.zeros((N_CASES, n, act.N_ACTIVITIES))
+        n = self.n = one_way.shape[0]
+        mode = np.zeros((N_CASES, n, act.N_ACTIVITIES), dtype=np.int8)
+        minutes = np.zeros((N_CASES, n, act.N_ACTIVITIES))
         outside = act.OUTSIDE[None, :]
         for code in range(N_CASES):
             allowed = {WALK: code & 1, TRANSIT: code & 2, CAR: code & 4}
             if code & 8:
                 allowed[TRANSIT] = 0
             cost = np.full(one_way.shape, np.inf)
-            for mode, ok in allowed.items():
+            for m, ok in allowed.items():
                 if ok:
-                    cost[:, :, mode] = 2.0 * one_way[:, :, mode]
+                    cost[:, :, m] = 2.0 * one_way[:, :, m]
             best = np.argmin(cost, axis=2)
-            minutes = np.take_along_axis(cost, best[:, :, None], axis=2)[:, :, 0]
-            self.mode[code] = np.where(outside, np.where(np.isfinite(minutes), best, NONE), NONE)
-            self.minutes[code] = np.where(outside, minutes, 0.0)
+            best_minutes = np.take_along_axis(cost, best[:, :, None], axis=2)[:, :, 0]
+            mode[code] = np.where(outside, np.where(np.isfinite(best_minutes), best, NONE), NONE)
+            minutes[code] = np.where(outside, best_minutes, 0.0)
+        # rows are (case, user) pairs, so a day's lookup is one row gather
+        self.mode = mode.reshape(N_CASES * n, -1)
+        self.minutes = minutes.reshape(N_CASES * n, -1)
         self.transit = np.where(outside, 2.0 * one_way[:, :, TRANSIT], 0.0)
 
     def lookup(self, users: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(V, A) best mode and minutes (inf where no allowed mode reaches the place)."""
-        return self.mode[codes, users].astype(np.int64), self.minutes[codes, users]
+        rows = codes * self.n + users
+        return self.mode[rows], self.minutes[rows]

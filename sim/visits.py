@@ -40,12 +40,20 @@ NEED_COLUMN = np.maximum(act.NEED, 0)
 class VisitDraws:
     """Today's random numbers for every user (whether visited or not)."""
 
-    uniform: np.ndarray  # (n, 5 + 3 x max_activities)
-    normal: np.ndarray  # (n, A + 1): taste per activity, then perception
+    uniform: np.ndarray  # (n, 5 + 3 x max_activities): chance events of the visit
+    taste: np.ndarray  # (n, A): today's idiosyncratic taste, uniform with unit sd
+    perception: np.ndarray  # (n,): standard normal error of the worker's reading of the day
 
     @classmethod
     def draw(cls, rng: np.random.Generator, n: int, max_activities: int) -> VisitDraws:
-        return cls(rng.random((n, 5 + PER_SLOT * max_activities)), rng.standard_normal((n, act.N_ACTIVITIES + 1)))
+        k = 5 + PER_SLOT * max_activities
+        block = rng.random((n, k + act.N_ACTIVITIES))
+        taste = (block[:, k:] - 0.5) * np.sqrt(12.0)
+        return cls(block[:, :k], taste, rng.standard_normal(n))
+
+    def rows(self, users: np.ndarray) -> VisitDraws:
+        """The draws of the given users, in batch order."""
+        return VisitDraws(self.uniform[users], self.taste[users], self.perception[users])
 
 
 @dataclass
@@ -60,6 +68,7 @@ class VisitBatch:
     goal: np.ndarray  # (V,) activity index of each plan's goal
     courage: np.ndarray  # (V,) today's courage
     brave: np.ndarray  # (V,) brave day (M1)
+    draws: VisitDraws | None = None  # today's draws of the visited users, in batch order
     dare: np.ndarray | None = None  # (V,) user proposes a feared activity today (M6)
     by_regular: np.ndarray | None = None  # (V,) visit made by the user's regular worker
     alliance: np.ndarray | None = None  # (V,) alliance with today's worker (M8)
@@ -99,11 +108,11 @@ def travel_options(model: SIDLModel, batch: VisitBatch, modes: np.ndarray) -> tu
     if practice.any():
         mode = np.where(practice, TRANSIT, mode)
         travel = np.where(practice, model.trips.transit[u], travel)
-    feared = act.OUTSIDE[None, :] & (s.fear_place[u][:, act.PLACE] | ((mode == TRANSIT) & fears[:, None]))
+    feared = act.OUTSIDE[None, :] & (s.fear_place[u[:, None], act.PLACE] | ((mode == TRANSIT) & fears[:, None]))
     return mode, travel, feared
 
 
-def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
+def negotiate(model: SIDLModel, batch: VisitBatch) -> Choice:
     """M2: user and worker choose the visit's content together, within the rules.
 
     Scores blend the user's wish (pleasure, pressing needs, today's courage,
@@ -112,6 +121,7 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
     M8), weighted by the user's voice. Activities are taken greedily while time
     is left.
     """
+    d = batch.draws
     s, pars, rules = model.users_state, model.params, model.rules
     neg = pars.negotiation
     u = batch.users
@@ -126,7 +136,7 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
 
     c = batch.courage
     able = c[:, None] >= act.DEMAND[None, :]
-    together = act.IS_TASK[None, :] & able & (d.uniform[u, TOGETHER] < pars.household.together_prob)[:, None]
+    together = act.IS_TASK[None, :] & able & (d.uniform[:, TOGETHER] < pars.household.together_prob)[:, None]
     base = np.where(act.CATEGORY == act.TALK, pars.talk.coffee_minutes, act.MINUTES)
     minutes = np.where(together, base * pars.household.together_time_factor, base)
     duration = minutes + travel  # inf where unreachable: never fits
@@ -134,12 +144,12 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
     urgency = neg.urgency_weight * (1.0 - np.exp(-pending / neg.urgency_scale))
     misfit = np.abs(act.DEMAND[None, :] - c[:, None])
     noise = pars.relation.perception_noise * (1.0 - batch.knowledge)
-    seen = c + noise * d.normal[u, a_n]
+    seen = c + noise * d.perception
     misfit_seen = np.abs(act.DEMAND[None, :] - seen[:, None])
     proposed = feared & batch.dare[:, None]
     user = (
         act.PLEASURE[None, :] + urgency - neg.misfit_weight * misfit
-        + neg.choice_noise * d.normal[u, :a_n] + neg.dare_weight * proposed
+        + neg.choice_noise * d.taste + neg.dare_weight * proposed
     )
     worker = (
         urgency + neg.plan_weight * batch.plan - neg.misfit_weight * misfit_seen
@@ -175,13 +185,14 @@ def negotiate(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> Choice:
     )
 
 
-def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.ndarray:
+def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
     """M3-M8: the effects of what was done, on the users visited today.
 
     All activities of the day are handled at once as (V, K) arrays; gains that
     compound (self-efficacy) multiply across a visit's activities. Returns the
     (V, K) success flags for the event log (False only for failed challenges).
     """
+    d = batch.draws
     s, pars = model.users_state, model.params
     h, pl, tk, rel = pars.household, pars.places, pars.talk, pars.relation
     u = batch.users
@@ -202,7 +213,7 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.n
     place = act.PLACE[a]
     s.contacts_today[u] += pl.incidental_contact_weight * outside.sum(axis=1)
     k_n = a.shape[1]
-    slot_draws = d.uniform[u, 5 : 5 + PER_SLOT * k_n].reshape(-1, k_n, PER_SLOT)
+    slot_draws = d.uniform[:, 5 : 5 + PER_SLOT * k_n].reshape(-1, k_n, PER_SLOT)
     learn = outside & ~s.fear_place[rows, place] & (slot_draws[:, :, 0] < pl.landscape_learn_prob)
     s.landscape[rows[learn], place[learn]] = True
 
@@ -213,8 +224,8 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice, d: VisitDraws) -> np.n
     share = model.rules.talk_share(model, batch, np.full(batch.size, tk.talk_share))
     talk = np.where(act.CATEGORY[a] == act.TALK, ch.minutes, share[:, None] * (ch.minutes + ch.travel))
     talk_minutes = (talk * on).sum(axis=1)
-    _presence(model, batch, d)
-    _talk(model, batch, d, talk_minutes)
+    _presence(model, batch)
+    _talk(model, batch, talk_minutes)
     n_on = on.sum(axis=1)
     quality = np.where(n_on > 0, (ch.fit * on).sum(axis=1) / np.maximum(n_on, 1), 1.0)
     tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
@@ -251,31 +262,33 @@ def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, tried: np.ndarr
     return success
 
 
-def _presence(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> None:
+def _presence(model: SIDLModel, batch: VisitBatch) -> None:
     """M4: the worker's presence, at a known time, is contact, calm and a push to act."""
+    d = batch.draws
     s, pr, h = model.users_state, model.params.presence, model.params.household
     u = batch.users
     al = batch.alliance
     s.contacts_today[u] += pr.contact_weight * al
     s.anxiety[u] = np.maximum(s.anxiety[u] - pr.anxiety_relief * al, 0.0)
-    go = u[d.uniform[u, ENABLE] < pr.enable_own_doing]
+    go = u[d.uniform[:, ENABLE] < pr.enable_own_doing]
     kind = np.where(s.needs[go, ADMIN] > s.needs[go, HOME], ADMIN, HOME)
     go, kind = go[s.needs[go, kind] >= 1], kind[s.needs[go, kind] >= 1]
     s.needs[go, kind] -= 1
     s.self_efficacy[go] += h.own_doing_se_gain * (1 - s.self_efficacy[go])
 
 
-def _talk(model: SIDLModel, batch: VisitBatch, d: VisitDraws, talk_minutes: np.ndarray) -> None:
+def _talk(model: SIDLModel, batch: VisitBatch, talk_minutes: np.ndarray) -> None:
     """M7: being heard lifts wellbeing; talk solves problems and sparks projects."""
+    d = batch.draws
     s, pars = model.users_state, model.params
     tk = pars.talk
     u = batch.users
     tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
     al = batch.alliance
     s.wellbeing[u] += tk.heard_wellbeing_gain * tq * al
-    solve = u[(d.uniform[u, SOLVE] < tk.problem_solve_prob * tq) & (s.needs[u, ADMIN] >= 1)]
+    solve = u[(d.uniform[:, SOLVE] < tk.problem_solve_prob * tq) & (s.needs[u, ADMIN] >= 1)]
     s.needs[solve, ADMIN] -= 1
-    spark = d.uniform[u, SPARK] < tk.spark_prob * tq * al
+    spark = d.uniform[:, SPARK] < tk.spark_prob * tq * al
     if spark.any():
         dynamics.reactivate_ties(s, u[spark], tk.spark_ties, pars.network.reactivated_strength)
 
@@ -286,9 +299,9 @@ def success_probability(brave: np.ndarray, alliance: np.ndarray, se: np.ndarray,
     return dynamics.sigmoid(z)
 
 
-def dares(model: SIDLModel, batch: VisitBatch, d: VisitDraws) -> np.ndarray:
+def dares(model: SIDLModel, batch: VisitBatch) -> np.ndarray:
     """M6: a brave user with a trusted worker proposes a feared activity today."""
     be = model.params.becoming
     trusted = batch.alliance >= be.trust_threshold
-    return batch.brave & trusted & (d.uniform[batch.users, INITIATE] < be.initiate_prob)
+    return batch.brave & trusted & (batch.draws.uniform[:, INITIATE] < be.initiate_prob)
 

@@ -213,7 +213,7 @@ def test_m8_alliance_grows_with_continuity_and_a_new_worker_starts_from_zero():
     assert m.worker_in_slot(0).unique_id != old and old not in [a.unique_id for a in m.workers]
     m.run(8)
     assert s.alliance[users].max() < 0.3 and s.knowledge[users].max() < 0.15
-    assert all(len(m.seen_workers[u]) == 2 for u in users)
+    assert (m.distinct_workers()[users] == 2).all()
 
 
 def test_m8_knowledge_makes_activities_fit_the_day():
@@ -227,7 +227,7 @@ def test_m8_knowledge_makes_activities_fit_the_day():
         m.users_state.knowledge[:] = know
         draws = m.draw_visits()
         batch, _ = m.make_batch(np.arange(600), draws)
-        ch = negotiate(m, batch, draws)
+        ch = negotiate(m, batch)
         fits[know] = ch.fit[ch.activity >= 0].mean()
     assert fits[1.0] > fits[0.0] + 0.01
 
