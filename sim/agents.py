@@ -60,8 +60,8 @@ class ServiceUser(mesa.Agent):
     @property
     def active_ties(self) -> int:
         s = self.model.users_state
-        row = (s.tie_strength[self.idx] >= self.model.params.network.active_threshold) & (s.tie_kind[self.idx] > 0)
-        return int(row.sum())
+        ties = s.tie_strength[s.tie_start[self.idx] : s.tie_start[self.idx + 1]]
+        return int((ties >= self.model.params.network.active_threshold).sum())
 
     @property
     def landscape(self) -> list[str]:

@@ -79,11 +79,11 @@ def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -
     """
     net = pars.network
     drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (s.courage + s.self_efficacy)
-    p = s.tie_strength**2 * drive[:, None]
-    met = rng.random(s.tie_strength.shape) < p
+    p = s.tie_strength**2 * drive[s.tie_user]
+    met = rng.random(s.tie_strength.size) < p
     s.tie_strength *= np.exp(-1.0 / net.decay_days)
     s.tie_strength += met * net.contact_boost * (1 - s.tie_strength)
-    s.contacts_today += met.sum(axis=1)
+    s.contacts_today += s.per_user(met)
 
 
 def reactivate_ties(s: UserState, users: np.ndarray, k: int, strength: float) -> None:
@@ -92,20 +92,19 @@ def reactivate_ties(s: UserState, users: np.ndarray, k: int, strength: float) ->
     Which ties: the strongest dormant ones (the person one "has to call"), so
     the choice needs no random draw.
     """
-    if users.size == 0 or k <= 0:
+    if k <= 0:
         return
-    ties = s.tie_strength[users]
-    dormant = (s.tie_kind[users] > 0) & (ties < strength)
-    order = np.argsort(-np.where(dormant, ties, -1.0), axis=1, kind="stable")[:, :k]
-    rows = np.repeat(np.arange(users.size), order.shape[1])
-    cols = order.ravel()
-    pick = dormant[rows, cols]
-    s.tie_strength[users[rows[pick]], cols[pick]] = strength
+    for u in users.tolist():  # few users a day: a loop over their own ties
+        lo, hi = s.tie_start[u], s.tie_start[u + 1]
+        ties = s.tie_strength[lo:hi]
+        dormant = ties < strength
+        best = np.argsort(-np.where(dormant, ties, -1.0), kind="stable")[:k]
+        ties[best[dormant[best]]] = strength
 
 
 def active_ties(s: UserState, pars: ModelParams) -> np.ndarray:
     """M9: ties strong enough to count as an active part of the network."""
-    return ((s.tie_strength >= pars.network.active_threshold) & (s.tie_kind > 0)).sum(axis=1)
+    return s.per_user(s.tie_strength >= pars.network.active_threshold).astype(np.int64)
 
 
 def loneliness_target(contacts_week: np.ndarray, pars: ModelParams, offset: np.ndarray | float = 0.0) -> np.ndarray:
@@ -134,7 +133,7 @@ def expected_contacts_week(s: UserState, pars: ModelParams) -> np.ndarray:
     """
     net, pl = pars.network, pars.places
     drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (s.courage_trait + s.self_efficacy)
-    ties = (s.tie_strength**2).sum(axis=1) * drive
+    ties = s.per_user(s.tie_strength**2) * drive
     known = s.landscape[:, 1:].sum(axis=1)
     outings = pl.own_outing_rate * s.self_efficacy * np.minimum(known / pl.outing_saturation, 1.0)
     return 7.0 * (ties + pl.incidental_contact_weight * outings)

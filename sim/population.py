@@ -35,8 +35,10 @@ class UserState:
     needs: np.ndarray  # M3: (n, N_NEEDS) backlog of tasks
     contacts_week: np.ndarray  # M9: recent contacts per week (smoothed)
     contacts_today: np.ndarray  # M9: contacts-equivalents today
-    tie_strength: np.ndarray  # M9: (n, max_ties), 0 where no tie
-    tie_kind: np.ndarray  # M9: (n, max_ties) NO_TIE/FAMILY/FRIEND/OTHER
+    tie_user: np.ndarray  # M9: (T,) owner of each tie, users in order (ties stored flat)
+    tie_start: np.ndarray  # M9: (n + 1,) user i's ties are tie_start[i]:tie_start[i + 1]
+    tie_strength: np.ndarray  # M9: (T,) 0-1
+    tie_kind: np.ndarray  # M9: (T,) FAMILY/FRIEND/OTHER
     landscape: np.ndarray  # M5: (n, N_PLACES) places the user uses alone
     fear_place: np.ndarray  # M6: (n, N_PLACES) feared crowded places
     fear_transit: np.ndarray  # M6: fears public transport
@@ -50,13 +52,20 @@ class UserState:
     def n(self) -> int:
         return self.courage.shape[0]
 
+    def per_user(self, values: np.ndarray) -> np.ndarray:
+        """Sum a per-tie quantity over each user's ties."""
+        return np.bincount(self.tie_user, weights=values, minlength=self.n)
+
 
 def _clip01(x: np.ndarray) -> np.ndarray:
     return np.clip(x, 0.0, 1.0)
 
 
-def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Ties per user: ~12 people, ~3.4 friends, 43 % family, 13 % without friends."""
+def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Ties per user: ~12 people, ~3.4 friends, 43 % family, 13 % without friends.
+
+    Returns flat arrays (owner, strength, kind) and the per-user offsets.
+    """
     net = pars.network
     t = net.max_ties
     if net.size_mean > 0:
@@ -79,8 +88,9 @@ def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[n
     strong = rng.uniform(net.active_strength_min, net.active_strength_max, (n, t))
     weak = rng.uniform(0.0, net.dormant_strength_max, (n, t))
     strength = np.where(active, strong, weak)
-    strength = np.where(has_tie, strength, 0.0)
-    return strength, kind.astype(np.int8)
+    owner = np.nonzero(has_tie)[0]
+    start = np.concatenate([[0], np.cumsum(size)])
+    return owner, start, strength[has_tie], kind[has_tie].astype(np.int8)
 
 
 def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
@@ -103,7 +113,7 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     landscape = (lrng.random((n, N_PLACES)) < p_known) & ~fear_place
     landscape[:, 0] = True
 
-    strength, kind = make_network(n, pars, streams["network"])
+    owner, start, strength, kind = make_network(n, pars, streams["network"])
     anxiety = anxiety_trait * (1 - pars.wellbeing.anxiety_se_buffer * se)
     state = UserState(
         courage_trait=courage_trait,
@@ -117,6 +127,8 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
         needs=needs,
         contacts_week=np.zeros(n),
         contacts_today=np.zeros(n),
+        tie_user=owner,
+        tie_start=start,
         tie_strength=strength,
         tie_kind=kind,
         landscape=landscape,

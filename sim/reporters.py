@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sim.model import SIDLModel
 
 LONELY_AT_UCLA3 = 6.0
+#: Internal loneliness at which UCLA-3 reaches the lonely threshold.
+LONELY_AT_LEVEL = (LONELY_AT_UCLA3 - 3.0) / 6.0
 
 
 def _mean(x: np.ndarray) -> float:
@@ -38,7 +40,7 @@ def loneliness_mean(m: SIDLModel) -> float:
 
 
 def share_lonely(m: SIDLModel) -> float:
-    return _mean(ucla3(m.users_state.loneliness) >= LONELY_AT_UCLA3)
+    return np.count_nonzero(m.users_state.loneliness >= LONELY_AT_LEVEL) / m.users_state.n
 
 
 def wellbeing_mean(m: SIDLModel) -> float:
@@ -50,7 +52,8 @@ def self_efficacy_mean(m: SIDLModel) -> float:
 
 
 def network_active_mean(m: SIDLModel) -> float:
-    return _mean(dynamics.active_ties(m.users_state, m.params))
+    s = m.users_state
+    return np.count_nonzero(s.tie_strength >= m.params.network.active_threshold) / s.n
 
 
 def landscape_size(m: SIDLModel) -> np.ndarray:
@@ -59,7 +62,7 @@ def landscape_size(m: SIDLModel) -> np.ndarray:
 
 
 def landscape_mean(m: SIDLModel) -> float:
-    return _mean(landscape_size(m))
+    return np.count_nonzero(m.users_state.landscape[:, 1:]) / m.users_state.n
 
 
 def unmet_needs_mean(m: SIDLModel) -> float:

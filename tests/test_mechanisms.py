@@ -172,14 +172,14 @@ def test_m6_challenges_happen_only_when_proposed_and_success_grows_capacity():
 def test_m6_reactivation_revives_the_strongest_dormant_ties():
     m = SIDLModel(make_cfg(n_users=3, days=1))
     s = m.users_state
-    s.tie_kind[:] = 0
-    s.tie_kind[:, :3] = 1
-    s.tie_strength[:] = 0.0
-    s.tie_strength[:, :3] = [0.05, 0.2, 0.9]
+    s.tie_user, s.tie_start = np.repeat([0, 1, 2], 3), np.array([0, 3, 6, 9])
+    s.tie_kind = np.ones(9, dtype=np.int8)
+    s.tie_strength = np.tile([0.05, 0.2, 0.9], 3)
     dynamics.reactivate_ties(s, np.array([0, 2]), 1, 0.45)
-    assert s.tie_strength[0, :3].tolist() == [0.05, 0.45, 0.9]
-    assert s.tie_strength[1, :3].tolist() == [0.05, 0.2, 0.9]
-    assert s.tie_strength[2, 1] == 0.45
+    assert s.tie_strength.tolist() == [0.05, 0.45, 0.9, 0.05, 0.2, 0.9, 0.05, 0.45, 0.9]
+    dynamics.reactivate_ties(s, np.array([1]), 5, 0.45)
+    assert s.tie_strength[3:6].tolist() == [0.45, 0.45, 0.9]
+    assert dynamics.active_ties(s, m.params).tolist() == [2, 3, 2]
 
 
 # -- M7 talking -------------------------------------------------------------------
