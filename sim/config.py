@@ -115,9 +115,9 @@ class Places:
 class Becoming:
     """M6: on a brave day with a trusted worker a feared activity can succeed."""
 
-    success_logit: float = p(-1.5, "log-odds of success, not brave, no alliance, no SE", -20.0, 20.0)
+    success_logit: float = p(-2.0, "log-odds of success, not brave, no alliance, no SE", -20.0, 20.0)
     brave_logit: float = p(1.8, "log-odds added on a brave day", -20.0, 20.0)
-    alliance_logit: float = p(2.5, "log-odds added x alliance 0-1", -20.0, 20.0)
+    alliance_logit: float = p(2.5, "log-odds added x alliance 0-1, on a brave day (trust helps only the ready)", -20.0, 20.0)
     se_logit: float = p(1.0, "log-odds added x self-efficacy 0-1", -20.0, 20.0)
     trust_threshold: float = prob(0.4, "alliance 0-1 from which the user dares propose a challenge")
     initiate_prob: float = prob(0.35, "chance a brave user with a trusted worker proposes a challenge")
@@ -228,7 +228,7 @@ class Organisation:
     admin_minutes_per_day: float = p(45.0, "meetings and admin per worker-day, minutes", 0.0, 480.0)
     move_threshold: float = prob(0.3, "courage below which a visit is moved to a better day")
     max_move_days: int = p(2, "days a visit may be pushed back within its week", 0, 6)
-    plan_items: int = p(4, "activities written into the formal plan", 1, 20)
+    plan_items: int = p(6, "activities written into the formal plan (the last one its goal)", 1, 20)
     plan_review_days: int = p(365, "days between plan reviews / renewed decisions", 1, 3650)
     worker_turnover_per_year: float = prob(0.10, "share of workers who leave per year")
 
@@ -260,11 +260,80 @@ class NoSupportRule:
 
 
 @dataclass
+class RigidPlanRule:
+    """R1: content held to the formal plan; its goal pushed on schedule (002 §3.4)."""
+
+    enabled: bool = False
+    strength: float = prob(1.0, "share of visits held strictly to plan items")
+    push_every_days: int = p(14, "days between pushes of the plan's goal, regardless of readiness", 1, 3650)
+    review_days: int = p(365, "days between plan reviews (a new goal once the old one is met)", 1, 3650)
+
+
+@dataclass
+class CarBanRule:
+    """R2: the worker may not drive the user; walking and public transport only (002 §3.4)."""
+
+    enabled: bool = False
+    strength: float = prob(1.0, "share of visits without a car")
+    travel_factor: float = p(2.0, "slow-down of walking/transit trips with a user (waits, pace, transfers)", 1.0, 10.0)
+
+
+@dataclass
+class SplitSocialRule:
+    """R3: social activities leave SIDL for a separate, applied-for intervention (002 §3.4, §4.2)."""
+
+    enabled: bool = False
+    decision_days: int = p(90, "days from application to decision", 0, 3650)
+    refusal_prob: float = prob(0.3, "chance an application is refused")
+    reapply_days: int = p(365, "days after a refusal before the user applies again", 1, 3650)
+    activities_per_month: float = p(1.0, "social activities a month the other provider delivers", 0.0, 31.0)
+    session_minutes: int = p(120, "length of the other provider's session, travel included, minutes", 10, 600)
+
+
+@dataclass
+class InHomeOnlyRule:
+    """R4: the SIDL worker may not work outside the user's home (002 §4.2)."""
+
+    enabled: bool = False
+    elsewhere_rate: float = prob(0.05, "chance per day an outside need is met by another service instead")
+
+
+@dataclass
+class TimeMonitoringRule:
+    """R5: standard slots, per-task accounting, documentation, no moving (002 §1; ref. 19)."""
+
+    enabled: bool = False
+    slot_minutes: int = p(60, "fixed length of every visit, minutes", 10, 600)
+    extra_documentation_minutes: float = p(10.0, "documentation minutes added per visit", 0.0, 240.0)
+    route_share: float = prob(0.3, "share of visits given to whichever worker fits the route")
+
+
+@dataclass
+class RotationRule:
+    """R6: procurement and scheduling change who visits (002 §1 purchaser-provider, §3.2)."""
+
+    enabled: bool = False
+    any_worker_share: float = prob(0.5, "share of visits made by any free worker, not the regular one")
+    retender_years: float = p(3.0, "years between re-tenderings of the provider", 0.1, 100.0)
+    provider_change_prob: float = prob(0.5, "chance a re-tendering changes the provider (all staff new)")
+    extra_turnover_per_year: float = prob(0.1, "staff turnover per year on top of the organisation's")
+
+
+@dataclass
 class RegimeConfig:
-    """A named bundle of rules; each rule is switched on by its ``enabled`` key."""
+    """A named bundle of rules; each rule is switched on by its ``enabled`` key.
+
+    Rules combine freely: ``regime.car_ban.enabled=true regime.rotation.enabled=true``.
+    """
 
     name: str = "trust_based"
     no_support: NoSupportRule = field(default_factory=NoSupportRule)
+    rigid_plan: RigidPlanRule = field(default_factory=RigidPlanRule)
+    car_ban: CarBanRule = field(default_factory=CarBanRule)
+    split_social: SplitSocialRule = field(default_factory=SplitSocialRule)
+    in_home_only: InHomeOnlyRule = field(default_factory=InHomeOnlyRule)
+    time_monitoring: TimeMonitoringRule = field(default_factory=TimeMonitoringRule)
+    rotation: RotationRule = field(default_factory=RotationRule)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from sim.config import SimConfig
 from sim.events import PROVIDERS, EventLog
 from sim.organisation import assess
 from sim.population import make_users
-from sim.rules import build_rules
+from sim.rules import OnlyActivities, RuleSet, build_rules
 from sim.streams import Streams
 from sim.trips import TripTable
 from sim.visits import VisitBatch, VisitDraws, dares, live, negotiate
@@ -206,6 +206,23 @@ class SIDLModel(mesa.Model):
         success = live(self, batch, choice)
         self._account(batch, choice, success, uid)
 
+    def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: int, minutes: float,
+                        rng: np.random.Generator) -> None:
+        """Activities another provider delivers (R3): its own offer, no relationship, no SIDL rules."""
+        s, a, pars = self.users_state, self.assessment, self.params
+        v = users.size
+        draws = VisitDraws.draw(rng, v, pars.negotiation.max_activities)
+        none = np.zeros(v, dtype=bool)
+        batch = VisitBatch(
+            day=self.day, users=users, workers=np.full(v, -1), minutes=np.full(v, float(minutes)),
+            plan=np.zeros((v, act.N_ACTIVITIES), dtype=bool), goal=a.goal[users], courage=s.courage[users],
+            brave=dynamics.brave(s, pars)[users], draws=draws, dare=none, by_regular=none,
+            alliance=np.zeros(v), knowledge=np.zeros(v), with_worker=False,
+        )
+        choice = negotiate(self, batch, RuleSet([OnlyActivities(allowed, act.PLACE)]))
+        success = live(self, batch, choice)
+        self._log(batch, choice, success, np.full(v, -1), provider)
+
     def _account(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray) -> None:
         """Worker time by category, continuity, and the event log rows of the day."""
         org = self.params.organisation
@@ -221,9 +238,12 @@ class SIDLModel(mesa.Model):
         self.visits_made += v
         self.visits_by_regular += int((batch.workers == self.assessment.regular[batch.users]).sum())
 
+        self._log(batch, ch, success, uid, PROVIDERS.index("sidl"))
+
+    def _log(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray, provider: int) -> None:
         a = np.maximum(ch.activity, 0)
         self.events.add_visits(
-            self.day, PROVIDERS.index("sidl"), user_id=self.user_uid[batch.users], worker_id=uid,
+            self.day, provider, user_id=self.user_uid[batch.users], worker_id=uid,
             activity=ch.activity, category=np.where(ch.challenge, act.CHALLENGE, act.CATEGORY[a]), place=act.PLACE[a],
             mode=ch.mode, minutes=ch.minutes, travel_minutes=ch.travel,
             planned=np.take_along_axis(batch.plan, a, axis=1), together=ch.together, success=success,

@@ -64,7 +64,7 @@ def write_plan(state: UserState, org: Organisation, rng: np.random.Generator) ->
     """
     n = state.n
     plan = np.zeros((n, act.N_ACTIVITIES), dtype=bool)
-    core = [act.index("cleaning"), act.index("grocery_shopping"), act.index("paying_bills")]
+    core = [act.index(a) for a in ("cleaning", "laundry", "grocery_shopping", "paying_bills", "health_centre")]
     plan[:, core[: org.plan_items]] = True
     extra = max(0, org.plan_items - len(core) - 1)
     pool = np.flatnonzero(act.IS_TASK & ~np.isin(np.arange(act.N_ACTIVITIES), core))
@@ -96,3 +96,18 @@ def assess(state: UserState, org: Organisation, n_workers: int, rng: np.random.G
     k, minutes, days = schedule(hours, org, rng)
     plan, goal = write_plan(state, org, rng)
     return Assessment(hours, k, minutes, days, plan, goal, assign_regular(hours, n_workers))
+
+
+def renew_goals(state: UserState, a: Assessment) -> None:
+    """Plan review: a goal the user no longer fears is replaced by one they still fear."""
+    n = state.n
+    rows = np.arange(n)
+    feared = state.fear_place[:, act.PLACE]  # (n, A)
+    still = feared[rows, a.goal] | state.fear_transit
+    other = feared.copy()
+    other[rows, a.goal] = False
+    renew = ~still & other.any(axis=1)
+    new_goal = np.argmax(other, axis=1)
+    a.plan[rows[renew], a.goal[renew]] = False
+    a.goal[renew] = new_goal[renew]
+    a.plan[rows[renew], a.goal[renew]] = True

@@ -26,11 +26,14 @@ from sim.trips import case_code
 
 if TYPE_CHECKING:
     from sim.model import SIDLModel
+    from sim.rules import RuleSet
 
 N_MODES = len(MODE_NAMES)
 #: Columns of the per-user uniform block: five per visit, three per activity slot.
 TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
 PER_SLOT = 3
+#: Score of a pushed activity: above any negotiated score.
+FORCED = 1e6
 HOME, ADMIN = act.NEED_NAMES.index("home"), act.NEED_NAMES.index("admin")
 #: Need column each activity draws on (0 for activities that meet no need; masked by IS_TASK).
 NEED_COLUMN = np.maximum(act.NEED, 0)
@@ -73,6 +76,7 @@ class VisitBatch:
     by_regular: np.ndarray | None = None  # (V,) visit made by the user's regular worker
     alliance: np.ndarray | None = None  # (V,) alliance with today's worker (M8)
     knowledge: np.ndarray | None = None  # (V,) today's worker's knowledge of the user (M8)
+    with_worker: bool = True  # a SIDL visit (presence, talk, relation), not another provider's activity
 
     @property
     def size(self) -> int:
@@ -93,26 +97,30 @@ class Choice:
     user_top: np.ndarray  # (V,) the user's own favourite among what was possible
 
 
-def travel_options(model: SIDLModel, batch: VisitBatch, modes: np.ndarray) -> tuple[np.ndarray, ...]:
+def travel_options(
+    model: SIDLModel, batch: VisitBatch, modes: np.ndarray, pushed: np.ndarray, rules: RuleSet
+) -> tuple[np.ndarray, ...]:
     """Mode and round-trip minutes per visit and activity (M5), and whether it is feared.
 
     Home activities need no travel. Outside, the fastest allowed mode is taken,
-    except that a user who fears public transport avoids it unless daring
-    (then it is chosen on purpose, as the feared step, if allowed).
+    except that a user who fears public transport avoids it unless daring or
+    pushed by the plan (then public transport is taken on purpose, as the
+    feared step, if allowed).
     """
     s = model.users_state
     u = batch.users
     fears = s.fear_transit[u]
     mode, travel = model.trips.lookup(u, case_code(modes, fears))
-    practice = ((batch.dare & fears & modes[:, TRANSIT])[:, None]) & act.OUTSIDE[None, :]
+    practice = (batch.dare[:, None] | pushed) & (fears & modes[:, TRANSIT])[:, None] & act.OUTSIDE[None, :]
     if practice.any():
         mode = np.where(practice, TRANSIT, mode)
         travel = np.where(practice, model.trips.transit[u], travel)
+    travel = rules.travel_minutes(model, batch, travel, mode)
     feared = act.OUTSIDE[None, :] & (s.fear_place[u[:, None], act.PLACE] | ((mode == TRANSIT) & fears[:, None]))
     return mode, travel, feared
 
 
-def negotiate(model: SIDLModel, batch: VisitBatch) -> Choice:
+def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None) -> Choice:
     """M2: user and worker choose the visit's content together, within the rules.
 
     Scores blend the user's wish (pleasure, pressing needs, today's courage,
@@ -122,7 +130,8 @@ def negotiate(model: SIDLModel, batch: VisitBatch) -> Choice:
     is left.
     """
     d = batch.draws
-    s, pars, rules = model.users_state, model.params, model.rules
+    s, pars = model.users_state, model.params
+    rules = model.rules if rules is None else rules
     neg = pars.negotiation
     u = batch.users
     v_n, a_n, k_n = batch.size, act.N_ACTIVITIES, neg.max_activities
@@ -130,8 +139,8 @@ def negotiate(model: SIDLModel, batch: VisitBatch) -> Choice:
     allowed = (pending >= 1) | ~act.IS_TASK
     allowed = rules.allowed_activities(model, batch, allowed)
     modes = rules.travel_modes(model, batch, np.ones((v_n, N_MODES), dtype=bool))
-    mode, travel, feared = travel_options(model, batch, modes)
     pushed = rules.pushed_challenges(model, batch, np.zeros((v_n, a_n), dtype=bool))
+    mode, travel, feared = travel_options(model, batch, modes, pushed, rules)
     feasible = allowed & np.isfinite(travel) & (~feared | batch.dare[:, None] | pushed)
 
     c = batch.courage
@@ -156,6 +165,7 @@ def negotiate(model: SIDLModel, batch: VisitBatch) -> Choice:
         + neg.dare_weight * (pushed | proposed)
     )
     score = np.where(feasible, neg.user_voice * user + (1 - neg.user_voice) * worker, -np.inf)
+    score = np.where(pushed & feasible, FORCED, score)  # a pushed goal goes first, ready or not
     user_top = np.argmax(np.where(feasible, user, -np.inf), axis=1)
 
     left = batch.minutes.astype(float).copy()
@@ -224,6 +234,8 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
     share = model.rules.talk_share(model, batch, np.full(batch.size, tk.talk_share))
     talk = np.where(act.CATEGORY[a] == act.TALK, ch.minutes, share[:, None] * (ch.minutes + ch.travel))
     talk_minutes = (talk * on).sum(axis=1)
+    if not batch.with_worker:
+        return success
     _presence(model, batch)
     _talk(model, batch, talk_minutes)
     n_on = on.sum(axis=1)
@@ -294,8 +306,8 @@ def _talk(model: SIDLModel, batch: VisitBatch, talk_minutes: np.ndarray) -> None
 
 
 def success_probability(brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, be: Becoming) -> np.ndarray:
-    """M6: chance a feared activity succeeds; a brave day and trust both count (P6)."""
-    z = be.success_logit + be.brave_logit * brave + be.alliance_logit * alliance + be.se_logit * se
+    """M6: chance a feared activity succeeds: trust helps on a brave day, and nothing helps much without one (P6)."""
+    z = be.success_logit + (be.brave_logit + be.alliance_logit * alliance) * brave + be.se_logit * se
     return dynamics.sigmoid(z)
 
 

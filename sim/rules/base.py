@@ -18,6 +18,7 @@ hook                      decides                                         for
 ``documentation_minutes`` documentation minutes of each visit             R5
 ``allowed_activities``    which activities each visit may hold            R1 R3 R4
 ``travel_modes``          which travel modes each visit may use           R2
+``travel_minutes``        how long trips with the user take by each mode  R2
 ``talk_share``            share of task time that may be spent talking    R5
 ``pushed_challenges``     feared activities pushed regardless of mood     R1
 ``assign_workers``        who makes each visit                            R6
@@ -68,6 +69,9 @@ class Rule:
     def travel_modes(self, model: SIDLModel, batch: VisitBatch, mask: np.ndarray) -> np.ndarray:
         return mask
 
+    def travel_minutes(self, model: SIDLModel, batch: VisitBatch, minutes: np.ndarray, mode: np.ndarray) -> np.ndarray:
+        return minutes
+
     def talk_share(self, model: SIDLModel, batch: VisitBatch, share: np.ndarray) -> np.ndarray:
         return share
 
@@ -81,17 +85,34 @@ class Rule:
         return None
 
 
-class NoSupport(Rule):
-    """SIDL not granted: no visit ever takes place (the P8 counterfactual)."""
+class OnlyActivities(Rule):
+    """Not a management rule: another provider's offer, at places the user can reach alone.
 
-    name = "no_support"
+    Without a companion the user goes only where their enabling landscape
+    reaches (M5): the offer is limited to ``allowed`` activities at places the
+    user already uses.
+    """
 
-    def visits_today(self, model: SIDLModel, due: np.ndarray) -> np.ndarray:
-        return np.zeros_like(due)
+    name = "only_activities"
+
+    def __init__(self, allowed: np.ndarray, places: np.ndarray) -> None:
+        super().__init__()
+        self.allowed = allowed
+        self.activity_place = places
+
+    def allowed_activities(self, model, batch, mask: np.ndarray) -> np.ndarray:
+        reach = model.users_state.landscape[batch.users[:, None], self.activity_place[None, :]]
+        return mask & self.allowed[None, :] & reach
 
 
-#: Rules by their config key; the next rules (R1-R6) register here too.
-REGISTRY: dict[str, type[Rule]] = {NoSupport.name: NoSupport}
+#: Rules by their config key, in the order their hooks fold (filled by :func:`register`).
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator: make a rule buildable from ``regime.<cls.name>`` in configs."""
+    REGISTRY[cls.name] = cls
+    return cls
 
 
 class RuleSet:
@@ -130,6 +151,11 @@ class RuleSet:
 
     def travel_modes(self, model, batch, mask):
         return self._fold("travel_modes", model, batch, mask)
+
+    def travel_minutes(self, model, batch, minutes, mode):
+        for rule in self.rules:
+            minutes = rule.travel_minutes(model, batch, minutes, mode)
+        return minutes
 
     def talk_share(self, model, batch, share):
         return self._fold("talk_share", model, batch, share)

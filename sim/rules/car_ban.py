@@ -1,0 +1,38 @@
+"""R2 car ban: the worker may not drive the user (002 §3.4).
+
+Only walking and public transport remain, and trips with a user take longer
+than the timetable says (waiting, a slower pace, transfers): "a 20-minute
+shopping trip can take hours". Users who fear public transport can only go
+where they can walk, unless brave (handled by the travel choice in
+:mod:`sim.visits`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.places import CAR, TRANSIT, WALK
+from sim.rules.base import Rule, register
+
+
+@register
+class CarBan(Rule):
+    """No car on a share ``strength`` of visits; trips on foot or by transit slowed by ``travel_factor``."""
+
+    name = "car_ban"
+
+    def bind(self, model) -> None:
+        super().bind(model)
+        self.banned = np.zeros(model.users_state.n, dtype=bool)
+
+    def on_day(self, model) -> None:
+        self.banned = self.rng.random(model.users_state.n) < self.params["strength"]
+
+    def travel_modes(self, model, batch, mask: np.ndarray) -> np.ndarray:
+        out = mask.copy()
+        out[self.banned[batch.users], CAR] = False
+        return out
+
+    def travel_minutes(self, model, batch, minutes: np.ndarray, mode: np.ndarray) -> np.ndarray:
+        slow = self.banned[batch.users][:, None] & ((mode == WALK) | (mode == TRANSIT))
+        return np.where(slow, minutes * self.params["travel_factor"], minutes)

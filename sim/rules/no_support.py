@@ -1,0 +1,17 @@
+"""The counterfactual regime: SIDL is not granted (P8)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.rules.base import Rule, register
+
+
+@register
+class NoSupport(Rule):
+    """No visit ever takes place."""
+
+    name = "no_support"
+
+    def visits_today(self, model, due: np.ndarray) -> np.ndarray:
+        return np.zeros_like(due)
