@@ -115,15 +115,16 @@ class Places:
 class Becoming:
     """M6: on a brave day with a trusted worker a feared activity can succeed."""
 
-    success_logit: float = p(-2.0, "log-odds of success, not brave, no alliance, no SE", -20.0, 20.0)
+    success_logit: float = p(-1.0, "log-odds of success, not brave, no alliance, no SE, no anxiety", -20.0, 20.0)
     brave_logit: float = p(1.8, "log-odds added on a brave day", -20.0, 20.0)
     alliance_logit: float = p(2.5, "log-odds added x alliance 0-1, on a brave day (trust helps only the ready)", -20.0, 20.0)
     se_logit: float = p(1.0, "log-odds added x self-efficacy 0-1", -20.0, 20.0)
+    anxiety_logit: float = p(3.0, "log-odds lost x anxiety 0-1 (failures feed fear)", -20.0, 20.0)
     trust_threshold: float = prob(0.4, "alliance 0-1 from which the user dares propose a challenge")
     initiate_prob: float = prob(0.35, "chance a brave user with a trusted worker proposes a challenge")
     success_se_gain: float = prob(0.08, "self-efficacy gain x (1 - SE) on success")
     success_wellbeing_gain: float = prob(0.05, "wellbeing 0-1 on success")
-    fail_anxiety_gain: float = prob(0.12, "anxiety 0-1 added on failure")
+    fail_anxiety_gain: float = prob(0.2, "anxiety 0-1 added on failure")
     fail_se_loss: float = prob(0.03, "self-efficacy 0-1 lost on failure")
     reactivate_prob: float = prob(0.5, "chance a success reactivates a dormant tie")
 

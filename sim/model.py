@@ -72,6 +72,8 @@ class SIDLModel(mesa.Model):
         self.visits_made = 0
         self.visits_by_regular = 0
         self.visits_moved = 0
+        self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
+        self.fit_n = 0
         self.events = EventLog()
 
         self.datacollector = mesa.DataCollector(model_reporters=dict(reporters.TIMESERIES))
@@ -238,6 +240,9 @@ class SIDLModel(mesa.Model):
         self.visits_made += v
         self.visits_by_regular += int((batch.workers == self.assessment.regular[batch.users]).sum())
 
+        on = ch.activity >= 0
+        self.fit_sum += float(ch.fit[on].sum())
+        self.fit_n += int(on.sum())
         self._log(batch, ch, success, uid, PROVIDERS.index("sidl"))
 
     def _log(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray, provider: int) -> None:

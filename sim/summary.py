@@ -64,6 +64,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "contacts_per_week_mean_end": float(m.users_state.contacts_week.mean()),
         "relationship_years_mean_end": _ratio(float(days_bonded.sum()) / 365.25, days_bonded.size),
         "plan_adherence": _ratio(planned[sidl].sum(), sidl.sum()),
+        "activity_fit_mean": _ratio(m.fit_sum, m.fit_n),
         "client_time_share": _ratio(minutes["client"] + minutes["travel_with_user"], paid),
         "continuity": _ratio(m.visits_by_regular, m.visits_made),
         "visits_per_user_week": _ratio(m.visits_made * 7.0, n * days),

@@ -258,7 +258,7 @@ def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, tried: np.ndarr
             continue
         u = batch.users[v]
         place = act.PLACE[ch.activity[v, k]]
-        p_win = success_probability(batch.brave[v], batch.alliance[v], s.self_efficacy[u], be)
+        p_win = success_probability(batch.brave[v], batch.alliance[v], s.self_efficacy[u], s.anxiety[u], be)
         won = draws[v, k, 1] < p_win
         lost = ~won
         se = s.self_efficacy[u]
@@ -305,9 +305,14 @@ def _talk(model: SIDLModel, batch: VisitBatch, talk_minutes: np.ndarray) -> None
         dynamics.reactivate_ties(s, u[spark], tk.spark_ties, pars.network.reactivated_strength)
 
 
-def success_probability(brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, be: Becoming) -> np.ndarray:
+def success_probability(
+    brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, anxiety: np.ndarray, be: Becoming
+) -> np.ndarray:
     """M6: chance a feared activity succeeds: trust helps on a brave day, and nothing helps much without one (P6)."""
-    z = be.success_logit + (be.brave_logit + be.alliance_logit * alliance) * brave + be.se_logit * se
+    z = (
+        be.success_logit + (be.brave_logit + be.alliance_logit * alliance) * brave
+        + be.se_logit * se - be.anxiety_logit * anxiety
+    )
     return dynamics.sigmoid(z)
 
 

@@ -145,8 +145,11 @@ def test_m5_pleasure_places_raise_wellbeing_and_support_grows_the_landscape():
 # -- M6 becoming ----------------------------------------------------------------------
 def test_m6_success_needs_a_brave_day_and_trust():
     be = Becoming()
-    p = {(b, a): float(success_probability(np.array(b), np.array(a), np.array(0.3), be)[()])
+    p = {(b, a): float(success_probability(np.array(b), np.array(a), np.array(0.3), np.array(0.35), be)[()])
          for b in (False, True) for a in (0.1, 0.9)}
+    calm, scared = (float(success_probability(np.array(True), np.array(0.9), np.array(0.3), np.array(x), be)[()])
+                    for x in (0.1, 0.8))
+    assert calm > scared + 0.1
     assert p[(True, 0.9)] > 0.7
     assert p[(True, 0.9)] > p[(False, 0.9)] + 0.2 and p[(True, 0.9)] > p[(True, 0.1)] + 0.2
     assert p[(False, 0.1)] < 0.35
@@ -158,7 +161,7 @@ def test_m6_challenges_happen_only_when_proposed_and_success_grows_capacity():
     win = run_model(seed=8, model__becoming__initiate_prob=1.0, model__becoming__success_logit=20.0, **YEAR)
     lose = run_model(seed=8, model__becoming__initiate_prob=1.0, model__becoming__success_logit=-20.0,
                      model__becoming__brave_logit=0.0, model__becoming__alliance_logit=0.0,
-                     model__becoming__se_logit=0.0, **YEAR)
+                     model__becoming__se_logit=0.0, model__becoming__anxiety_logit=0.0, **YEAR)
     ev_win, ev_lose = win.events.frame(), lose.events.frame()
     assert (ev_win["category"] == "challenge").sum() >= 20
     assert ev_win[ev_win["category"] == "challenge"]["success"].all()
