@@ -1,6 +1,6 @@
 """Typed parameter schema of the model, one parameter per line with its unit.
 
-Every default is traced to its source in ``docs/ODD.md`` (section 7 lists each
+Every default is traced to its source in ``docs/ODD.md`` (section 9 lists each
 parameter by its dotted key). The dataclasses serve three masters: Hydra's
 ConfigStore (type checks and unknown keys), the ``run`` function (plain
 Python, no Hydra), and the range checks in :mod:`sim.validate`, which read the
@@ -117,7 +117,7 @@ class Becoming:
 
     success_logit: float = p(-1.0, "log-odds of success, not brave, no alliance, no SE, no anxiety", -20.0, 20.0)
     brave_logit: float = p(1.8, "log-odds added on a brave day", -20.0, 20.0)
-    alliance_logit: float = p(2.5, "log-odds added x alliance 0-1, on a brave day (trust helps only the ready)", -20.0, 20.0)
+    alliance_logit: float = p(2.5, "log-odds added x alliance 0-1 on a brave day only", -20.0, 20.0)
     se_logit: float = p(1.0, "log-odds added x self-efficacy 0-1", -20.0, 20.0)
     anxiety_logit: float = p(3.0, "log-odds lost x anxiety 0-1 (failures feed fear)", -20.0, 20.0)
     trust_threshold: float = prob(0.4, "alliance 0-1 from which the user dares propose a challenge")
@@ -133,7 +133,7 @@ class Becoming:
 class Talk:
     """M7: casual, mutual talk during or instead of tasks."""
 
-    talk_share: float = prob(0.25, "share of task time spent also talking")
+    talk_share: float = prob(0.25, "share of activity and travel time spent also talking")
     coffee_minutes: int = p(30, "minutes of a talk-only activity (coffee)", 1, 240)
     heard_wellbeing_gain: float = prob(0.012, "wellbeing 0-1 per visit with talk, at full alliance")
     mutuality: float = prob(0.7, "how much the worker shares too (0 = one-way questioning)")
@@ -168,7 +168,7 @@ class Network:
     active_strength_max: float = prob(0.9, "tie strength 0-1 of an active tie at the start, most")
     dormant_strength_max: float = prob(0.15, "tie strength 0-1 of a dormant tie at the start, most")
     decay_days: float = p(90.0, "days, time constant of tie decay without contact", 1.0, 100_000.0)
-    contact_rate: float = prob(0.50, "chance per day of contact on a full-strength tie")
+    contact_rate: float = prob(0.50, "daily contact chance, full-strength tie, courage + self-efficacy = 1, not lonely")
     contact_boost: float = prob(0.20, "strength gain x (1 - s) per contact")
     reactivated_strength: float = prob(0.45, "strength of a reactivated tie")
     withdrawal: float = prob(0.5, "how much loneliness suppresses contact (feedback)")
@@ -207,7 +207,7 @@ class Wellbeing:
 class Initial:
     """State at assessment, when the user is granted SIDL (P9)."""
 
-    burn_in_days: int = p(60, "days of social life (network, loneliness) lived before day 0", 0, 3650)
+    burn_in_days: int = p(60, "days of social life (courage, outings, network, loneliness) before day 0", 0, 3650)
     loneliness_offset_sd: float = p(0.1, "loneliness 0-1, sd of personal offsets from the contact-set level", 0.0, 1.0)
     self_efficacy_mean: float = prob(0.3, "self-efficacy 0-1 at the start, mean")
     self_efficacy_sd: float = p(0.1, "self-efficacy 0-1 at the start, sd", 0.0, 1.0)

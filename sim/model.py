@@ -86,6 +86,8 @@ class SIDLModel(mesa.Model):
         s, pars, rng = self.users_state, self.params, self.streams
         self.rules.on_day(self)
         self._turnover()
+        if self.weekday < 5:  # staff are paid for meetings and admin every working day
+            self.minutes["admin"] += self.worker_uid.size * self.params.organisation.admin_minutes_per_day
         dynamics.update_courage(s, pars, rng["daily_state"])
         dynamics.accumulate_needs(s, pars, rng["needs"])
         self._visits()
@@ -235,8 +237,6 @@ class SIDLModel(mesa.Model):
         self.minutes["travel_with_user"] += travel
         self.minutes["travel_between"] += v * org.between_visits_minutes
         self.minutes["documentation"] += float(doc.sum())
-        if self.weekday < 5:
-            self.minutes["admin"] += self.worker_uid.size * org.admin_minutes_per_day
         self.visits_made += v
         self.visits_by_regular += int((batch.workers == self.assessment.regular[batch.users]).sum())
 

@@ -60,7 +60,8 @@ def write_plan(state: UserState, org: Organisation, rng: np.random.Generator) ->
 
     The goal is a feared activity the plan says the user should work toward
     ("it says in the plan that we should think about going to the shopping
-    centre", 002 §3.4): a feared crowded place, else a trip by public transport.
+    centre", 002 §3.4): a feared crowded place, else a trip to town (by public transport
+    for those who fear it, see :mod:`sim.visits`).
     """
     n = state.n
     plan = np.zeros((n, act.N_ACTIVITIES), dtype=bool)

@@ -68,7 +68,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "client_time_share": _ratio(minutes["client"] + minutes["travel_with_user"], paid),
         "continuity": _ratio(m.visits_by_regular, m.visits_made),
         "visits_per_user_week": _ratio(m.visits_made * 7.0, n * days),
-        "visits_moved_share": _ratio(m.visits_moved, m.visits_made + m.visits_moved),
+        "visits_moved_share": _ratio(m.visits_moved, m.visits_made),
         "outside_activities_per_user_month": _ratio(act.OUTSIDE[activity].sum(), user_months),
         "social_activities_per_user_month": _ratio(act.IS_SOCIAL[activity].sum(), user_months),
         "challenges_per_user_year": _ratio(challenge.sum(), user_years),

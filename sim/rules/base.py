@@ -19,7 +19,7 @@ hook                      decides                                         for
 ``allowed_activities``    which activities each visit may hold            R1 R3 R4
 ``travel_modes``          which travel modes each visit may use           R2
 ``travel_minutes``        how long trips with the user take by each mode  R2
-``talk_share``            share of task time that may be spent talking    R5
+``talk_share``            share of activity time that may be talk         R5
 ``pushed_challenges``     feared activities pushed regardless of mood     R1
 ``assign_workers``        who makes each visit                            R6
 ``on_day``                daily organisational events (queues, tenders)   R3 R6 R1
