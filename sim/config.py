@@ -276,7 +276,7 @@ class CarBanRule:
 
     enabled: bool = False
     strength: float = prob(1.0, "share of visits without a car")
-    travel_factor: float = p(2.0, "slow-down of walking/transit trips with a user (waits, pace, transfers)", 1.0, 10.0)
+    travel_factor: float = p(2.5, "slow-down of walking/transit trips with a user (waits, pace, transfers)", 1.0, 10.0)
 
 
 @dataclass

@@ -101,3 +101,30 @@ def test_multirun_sweep_values_are_checked_too(tmp_path):
                   f"hydra.sweep.dir={tmp_path / 'sweep'}")
     assert res.returncode == 2 and "model.talk.talk_share=7" in res.stderr
     assert not (tmp_path / "sweep").exists()
+
+
+REGIMES = ["trust_based", "npm", "no_support", "rigid_plan", "car_ban", "split_social", "in_home_only",
+           "time_monitoring", "rotation"]
+
+
+@pytest.mark.parametrize("regime", REGIMES)
+def test_every_regime_runs_from_the_command_line(tmp_path, regime):
+    out = tmp_path / regime
+    res = sim_run("scenario=classroom", f"regime={regime}", "seed=1", "scenario.days=60", f"hydra.run.dir={out}")
+    assert res.returncode == 0, res.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["regime"] == regime
+
+
+def test_rules_combine_on_the_command_line(tmp_path):
+    out = tmp_path / "combo"
+    res = sim_run("scenario=classroom", "scenario.days=60", "regime.name=car_ban+rotation",
+                  "regime.car_ban.enabled=true", "regime.rotation.enabled=true",
+                  "regime.rotation.any_worker_share=0.9", f"hydra.run.dir={out}")
+    assert res.returncode == 0, res.stderr
+    cfg = (out / "config.yaml").read_text()
+    assert "any_worker_share: 0.9" in cfg
+    visits = pd.read_parquet(out / "visits.parquet")
+    assert (visits["mode"] != "car").all()
+    users = pd.read_parquet(out / "users.parquet")
+    assert users["n_distinct_workers"].mean() > 2

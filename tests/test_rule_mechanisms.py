@@ -1,0 +1,171 @@
+"""One group of tests per management rule R1-R6: each fails if its rule is switched off.
+
+Paired runs: the same seed with and without the rule (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import activities as act
+from sim.model import SIDLModel
+from sim.organisation import renew_goals
+from sim.summary import summarise
+from sim.visits import travel_options
+from tests.conftest import make_cfg, run_model
+
+SIZE = dict(n_users=120, n_workers=9, days=365)
+
+
+def on(rule: str, **params) -> dict:
+    kw = {f"regime__{rule}__enabled": True}
+    kw.update({f"regime__{rule}__{k}": v for k, v in params.items()})
+    return kw
+
+
+@pytest.fixture(scope="module")
+def trust():
+    m = run_model(seed=21, **SIZE)
+    return m, m.events.frame(), summarise(m)
+
+
+def run(rule: str, **params):
+    m = run_model(seed=21, **SIZE, **on(rule, **params))
+    return m, m.events.frame(), summarise(m)
+
+
+# -- R1 rigid plan ---------------------------------------------------------------------------
+def test_r1_content_held_to_the_plan_and_goal_pushed(trust):
+    m, ev, s = run("rigid_plan")
+    assert s["plan_adherence"] == 1.0 and ev["planned"].all()
+    assert trust[2]["plan_adherence"] < 0.8
+    assert s["failed_challenges_per_user_year"] > 3 * trust[2]["failed_challenges_per_user_year"] + 0.3
+    goals = m.assessment.goal
+    tried = ev[ev["activity"].map(act.NAMES.index).to_numpy() == goals[ev["user_id"].to_numpy() - 1]]
+    assert tried.groupby("user_id").size().median() >= 8  # pushed about every two weeks
+
+
+def test_r1_strength_is_the_share_of_visits_held_to_plan(trust):
+    _, _, half = run("rigid_plan", strength=0.5)
+    _, _, full = run("rigid_plan", strength=1.0)
+    assert trust[2]["plan_adherence"] < half["plan_adherence"] < full["plan_adherence"]
+
+
+def test_r1_review_gives_a_new_goal_once_the_old_is_met():
+    m = SIDLModel(make_cfg(n_users=50, days=1))
+    s, a = m.users_state, m.assessment
+    s.fear_transit[:] = False
+    s.fear_place[:] = False
+    town, shop = act.PLACE[act.index("town_trip")], act.PLACE[act.index("shopping_centre")]
+    s.fear_place[:, shop] = True
+    a.goal[:] = act.index("town_trip")
+    renew_goals(s, a)
+    assert (a.goal == act.index("shopping_centre")).all() and a.plan[:, act.index("shopping_centre")].all()
+    s.fear_place[:, town] = True
+    before = a.goal.copy()
+    renew_goals(s, a)
+    assert (a.goal == before).all()
+
+
+# -- R2 car ban -----------------------------------------------------------------------------------
+def trip_minutes(**kw) -> np.ndarray:
+    """Round-trip minutes with the user to every activity, as the rules allow today (V = all users)."""
+    m = SIDLModel(make_cfg(n_users=300, days=1, **kw))
+    m.step()
+    users = np.arange(m.users_state.n)
+    batch, _ = m.make_batch(users, m.draw_visits())
+    modes = m.rules.travel_modes(m, batch, np.ones((users.size, 4), dtype=bool))
+    _, travel, _ = travel_options(m, batch, modes, np.zeros((users.size, act.N_ACTIVITIES), dtype=bool), m.rules)
+    return travel
+
+
+def test_r2_no_car_longer_trips_fewer_outings(trust):
+    _, ev, s = run("car_ban")
+    assert (ev["mode"] != "car").all() and (trust[1]["mode"] == "car").any()
+    errands = [act.index(a) for a in ("grocery_shopping", "pharmacy", "bank_errand")]
+    ratio = np.median(trip_minutes(**on("car_ban"))[:, errands] / trip_minutes()[:, errands])
+    assert 3.0 <= ratio <= 6.0  # brief §7: errands 3-6x longer without a car
+    assert s["outside_activities_per_user_month"] < 0.5 * trust[2]["outside_activities_per_user_month"]
+
+
+def test_r2_travel_factor_is_the_dose():
+    slow = trip_minutes(**on("car_ban", travel_factor=3.0))
+    plain = trip_minutes(**on("car_ban", travel_factor=1.0))
+    outside = act.OUTSIDE
+    assert np.allclose(slow[:, outside], 3.0 * plain[:, outside])
+
+
+# -- R3 split social intervention -------------------------------------------------------------------
+def test_r3_social_activities_leave_sidl_and_come_late_or_never(trust):
+    m, ev, s = run("split_social", decision_days=60, refusal_prob=0.3)
+    social = ev[ev["activity"].map(act.NAMES.index).map(lambda a: act.IS_SOCIAL[a])]
+    assert len(social) > 0 and (social["provider"] == "social_provider").all()
+    assert (social["worker_id"] == -1).all()
+    assert social["day"].min() >= 60
+    assert (ev[ev["provider"] == "sidl"]["activity"].map(act.NAMES.index).map(lambda a: not act.IS_SOCIAL[a])).all()
+    rule = m.rules.rules[0]
+    assert rule.refusals > 0 and 0.5 < rule.granted.mean() < 0.9
+    assert s["social_activities_per_user_month"] < trust[2]["social_activities_per_user_month"]
+
+
+def test_r3_other_provider_goes_only_where_the_user_can_go_alone():
+    m, ev, _ = run("split_social", decision_days=0, refusal_prob=0.0, activities_per_month=8.0)
+    provider = ev[ev["provider"] == "social_provider"]
+    assert len(provider) > 100 and not (provider["category"] == "challenge").any()
+
+
+# -- R4 in-home only ------------------------------------------------------------------------------------
+def test_r4_no_work_outside_the_home(trust):
+    m, ev, s = run("in_home_only")
+    assert (ev["place"] == "home").all() and (trust[1]["place"] != "home").any()
+    assert s["landscape_mean_end"] < trust[2]["landscape_mean_end"]
+    shopping = act.NEED_NAMES.index("shopping")
+    slow = run_model(seed=21, **SIZE, **on("in_home_only", elsewhere_rate=0.0))
+    assert m.users_state.needs[:, shopping].mean() < slow.users_state.needs[:, shopping].mean()
+
+
+# -- R5 time monitoring -----------------------------------------------------------------------------------
+def test_r5_fixed_slots_no_talk_no_moving_more_documentation(trust):
+    m, ev, s = run("time_monitoring", slot_minutes=50)
+    visit_minutes = (m.minutes["client"] + m.minutes["travel_with_user"]) / m.visits_made
+    assert visit_minutes == pytest.approx(50.0)
+    assert not ev["category"].isin(["talk", "presence"]).any()
+    assert m.visits_moved == 0 and trust[0].visits_moved > 0
+    assert s["documentation_minutes_share"] > 1.5 * trust[2]["documentation_minutes_share"]
+    assert s["distinct_workers_per_user"] > trust[2]["distinct_workers_per_user"] + 1
+    assert 0.5 <= run("time_monitoring")[2]["client_time_share"] <= 0.62  # P11: ~55-60 % client time
+
+
+# -- R6 rotation ---------------------------------------------------------------------------------------------
+def test_r6_rotation_more_workers_less_alliance(trust):
+    m, _, s = run("rotation")
+    assert s["distinct_workers_per_user"] > 2 * trust[2]["distinct_workers_per_user"]
+    assert s["continuity"] < 0.7 and trust[2]["continuity"] == 1.0
+    assert s["activity_fit_mean"] < trust[2]["activity_fit_mean"]
+    visits_by_other = m.users_state.alliance.mean()
+    assert visits_by_other < trust[0].users_state.alliance.mean()
+
+
+def test_r6_retendering_replaces_all_staff_and_resets_alliance():
+    cfg = dict(n_users=40, n_workers=3, days=1, **on("rotation", retender_years=0.5, provider_change_prob=1.0,
+                                                       any_worker_share=0.0, extra_turnover_per_year=0.0),
+               model__organisation__worker_turnover_per_year=0.0)
+    m = SIDLModel(make_cfg(**cfg))
+    m.run(182)
+    before = set(m.worker_uid.tolist())
+    assert m.users_state.alliance.mean() > 0.4
+    m.run(2)  # day 183 = 0.5 years: re-tendered
+    assert not before & set(m.worker_uid.tolist())
+    m.run(10)
+    assert m.users_state.alliance.max() < 0.3
+    assert m.rules.rules[0].retenders == 1
+
+
+# -- combinations ----------------------------------------------------------------------------------------------
+def test_rules_combine_and_each_still_acts(trust):
+    m = run_model(seed=21, **SIZE, **on("car_ban"), **on("in_home_only"), **on("rotation"))
+    ev = m.events.frame()
+    assert [r.name for r in m.rules] == ["car_ban", "in_home_only", "rotation"]
+    assert (ev["place"] == "home").all() and (ev["mode"] == "none").all()
+    assert summarise(m)["continuity"] < 0.7
