@@ -179,10 +179,9 @@ class Loneliness:
     """M9: loneliness relaxes toward a level set by recent contact."""
 
     rate: float = prob(0.02, "daily relaxation rate toward the contact-set level")
-    level_min: float = prob(0.12, "loneliness 0-1 with plentiful contact")
+    level_min: float = prob(0.3, "loneliness 0-1 with plentiful contact")
     level_max: float = prob(0.9, "loneliness 0-1 with no contact")
-    half_contacts: float = p(6.0, "contacts per week at mid level", 0.0, 100.0)
-    scale_contacts: float = p(2.0, "contacts per week, width of the transition", 0.01, 100.0)
+    contact_scale: float = p(6.0, "contacts per week that take loneliness 63 % of the way down", 0.01, 100.0)
     memory_days: float = p(14.0, "days, time constant of the recent-contact average", 1.0, 1000.0)
     noise_sd: float = p(0.01, "daily noise sd of loneliness 0-1", 0.0, 1.0)
 

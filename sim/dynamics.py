@@ -108,10 +108,14 @@ def active_ties(s: UserState, pars: ModelParams) -> np.ndarray:
 
 
 def loneliness_target(contacts_week: np.ndarray, pars: ModelParams, offset: np.ndarray | float = 0.0) -> np.ndarray:
-    """M9: the loneliness level that a given rate of contact sustains (plus a personal offset)."""
+    """M9: the loneliness level that a given rate of contact sustains (plus a personal offset).
+
+    Each contact helps less than the one before: the first contacts of a week
+    matter most to someone who has almost none (P7, P10).
+    """
     lo = pars.loneliness
-    z = (lo.half_contacts - contacts_week) / lo.scale_contacts
-    return np.clip(lo.level_min + (lo.level_max - lo.level_min) * sigmoid(z) + offset, 0.0, 1.0)
+    drop = np.exp(-np.asarray(contacts_week) / lo.contact_scale)
+    return np.clip(lo.level_min + (lo.level_max - lo.level_min) * drop + offset, 0.0, 1.0)
 
 
 def settle_start(s: UserState, pars: ModelParams, rounds: int = 10) -> None:
