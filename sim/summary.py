@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sim import activities as act
 from sim import reporters
 from sim.events import PROVIDERS
@@ -37,6 +39,8 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     challenge = category == act.CHALLENGE
     success = ev.column("success").astype(bool)
     planned = ev.column("planned").astype(bool)
+    billable = sidl & ~np.isin(act.CATEGORY[activity], (act.TALK, act.PRESENCE))
+    billed_minutes = float((ev.column("minutes") + ev.column("travel_minutes"))[billable].sum())
     minutes = m.minutes
     days_bonded = m.users_state.relation_days[m.users_state.bond_worker >= 0]
     paid = sum(minutes.values())
@@ -65,6 +69,8 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "relationship_years_mean_end": _ratio(float(days_bonded.sum()) / 365.25, days_bonded.size),
         "plan_adherence": _ratio(planned[sidl].sum(), sidl.sum()),
         "activity_fit_mean": _ratio(m.fit_sum, m.fit_n),
+        "kpi_documented_hours_per_user_week": _ratio(billed_minutes / 60.0 * 7.0, n * days),
+        "kpi_tasks_ticked_per_user_month": _ratio((planned & billable & act.IS_TASK[activity]).sum(), user_months),
         "client_time_share": _ratio(minutes["client"] + minutes["travel_with_user"], paid),
         "continuity": _ratio(m.visits_by_regular, m.visits_made),
         "visits_per_user_week": _ratio(m.visits_made * 7.0, n * days),

@@ -1,0 +1,44 @@
+"""Regenerate ``tests/baseline.json``: summaries of canonical runs, one per regime.
+
+Run this on purpose, when a change to the model's behaviour is intended, and
+commit the new file with the change; ``tests/test_baseline.py`` fails whenever
+outputs drift without it.
+
+    python experiments/update_baseline.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from sim.runner import simulate
+from sim.summary import summarise
+from sim.validate import config_from_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "tests" / "baseline.json"
+REGIMES = ("trust_based", "npm", "no_support", "rigid_plan", "car_ban", "split_social", "in_home_only",
+           "time_monitoring", "rotation")
+SCENARIO = {"name": "classroom", "n_users": 12, "n_workers": 3, "days": 365}
+SEED = 1
+
+
+def canonical_config(regime: str) -> dict:
+    rules = OmegaConf.to_container(OmegaConf.load(ROOT / "conf" / "regime" / f"{regime}.yaml"))
+    return {"scenario": SCENARIO, "regime": rules, "seed": SEED}
+
+
+def canonical_summaries() -> dict[str, dict]:
+    return {r: summarise(simulate(config_from_dict(canonical_config(r)))) for r in REGIMES}
+
+
+def main() -> None:
+    BASELINE.write_text(json.dumps(canonical_summaries(), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {BASELINE.relative_to(ROOT)} ({len(REGIMES)} regimes, {SCENARIO['name']}, seed {SEED})")
+
+
+if __name__ == "__main__":
+    main()
