@@ -47,6 +47,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     worker = minutes["client"] + minutes["travel_with_user"] + minutes["travel_between"] + minutes["documentation"]
     return {
         "regime": m.cfg.regime.name,
+        "rules": "+".join(rule.name for rule in m.rules) or "none",
         "scenario": m.cfg.scenario.name,
         "seed": m.cfg.seed,
         "n_users": n,
