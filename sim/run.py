@@ -18,9 +18,11 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import SimConfig
+from sim.store import clear_failure, finished, record_failure, resolver_run_id, run_id
 from sim.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
@@ -34,6 +36,8 @@ HEADLINE = (
 )
 
 ConfigStore.instance().store(name="schema", node=SimConfig)
+if not OmegaConf.has_resolver("sim_run_id"):
+    OmegaConf.register_new_resolver("sim_run_id", resolver_run_id)
 
 
 def group_options(group: str) -> list[str]:
@@ -100,8 +104,24 @@ def main(cfg: DictConfig) -> None:
         _remove_if_empty(out)
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
-    summary = run(sim_cfg, out)
-    print(f"sidl-sim: {sim_cfg.scenario.name} / {sim_cfg.regime.name} / seed {sim_cfg.seed} -> {out}")
+    label = f"{sim_cfg.scenario.name} / {sim_cfg.regime.name} / seed {sim_cfg.seed}"
+    if finished(out, run_id(sim_cfg)):
+        print(f"sidl-sim: {label}: finished before, kept -> {out}")
+        return
+    sweeping = HydraConfig.get().mode == RunMode.MULTIRUN
+    try:
+        summary = run(sim_cfg, out)
+    except Exception as err:
+        record_failure(out, sim_cfg, err)
+        print(f"error: run failed ({label}) -> {out / 'error.json'}: {type(err).__name__}: {err}", file=sys.stderr)
+        if sweeping:
+            return  # the sweep goes on; the failure is reported with its config
+        raise
+    clear_failure(out)
+    if sweeping:
+        print(f"sidl-sim: {label} -> {out}")
+        return
+    print(f"sidl-sim: {label} -> {out}")
     for key in HEADLINE:
         print(f"  {key:<28} {summary[key]:10.3f}")
 

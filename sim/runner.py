@@ -23,6 +23,7 @@ from sim import reporters
 from sim.config import SimConfig
 from sim.model import SIDLModel
 from sim.output import write_json, write_parquet, write_text
+from sim.store import run_id
 from sim.summary import summarise
 from sim.validate import validate
 
@@ -91,6 +92,7 @@ def run(cfg: SimConfig, out_dir: str | Path) -> dict[str, Any]:
     write_parquet(out / "users.parquet", users_frame(model))
     write_parquet(out / "visits.parquet", model.events.frame())
     write_json(out / "run.json", {
+        "run_id": run_id(cfg),
         "seed": cfg.seed, "regime": cfg.regime.name, "scenario": cfg.scenario.name,
         "versions": versions(), "git_commit": git_commit(), "wall_seconds": round(wall, 3),
     })

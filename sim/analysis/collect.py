@@ -1,0 +1,105 @@
+"""Collect a sweep folder into tidy tables (``python -m sim.analysis.collect <sweep dir>``).
+
+``runs.parquet``: one row per finished run: run id, every swept parameter,
+seed, regime, rules and every ``summary.json`` outcome. ``timeseries.parquet``:
+the daily series of all runs in long format (run id, regime, seed, swept
+parameters, day, variable, value). ``failures.parquet``: runs that failed,
+with their error. Everything is read from the run folders, so a table can be
+rebuilt at any time, also while a sweep is still running.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import OmegaConf
+
+from sim.output import write_parquet
+
+ID_COLUMNS = ("run_id", "run_dir", "regime", "rules", "seed")
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def run_folders(sweep_dir: Path) -> list[Path]:
+    return sorted(p.parent for p in Path(sweep_dir).glob("*/summary.json"))
+
+
+def swept_keys(configs: pd.DataFrame) -> list[str]:
+    """Config keys that vary across the runs (seed and regime name apart)."""
+    varying = [c for c in configs.columns if configs[c].astype(str).nunique() > 1]
+    return [c for c in varying if c not in ("seed", "regime.name")]
+
+
+def load_runs(sweep_dir: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The runs table and the names of its swept-parameter columns."""
+    rows, configs = [], []
+    for folder in run_folders(sweep_dir):
+        summary = json.loads((folder / "summary.json").read_text())
+        run = json.loads((folder / "run.json").read_text())
+        configs.append(flatten(OmegaConf.to_container(OmegaConf.load(folder / "config.yaml"))))
+        rows.append({"run_id": run.get("run_id", folder.name), "run_dir": folder.name,
+                     "wall_seconds": run.get("wall_seconds"), **summary})
+    if not rows:
+        return pd.DataFrame(columns=list(ID_COLUMNS)), []
+    cfg = pd.DataFrame(configs)
+    swept = swept_keys(cfg)
+    outcomes = pd.DataFrame(rows)
+    runs = pd.concat([outcomes[["run_id", "run_dir"]], cfg[swept], outcomes.drop(columns=["run_id", "run_dir"])],
+                     axis=1)
+    first = ["run_id", "run_dir", *swept, "regime", "rules", "seed"]
+    runs = runs[first + [c for c in runs.columns if c not in first]]
+    return runs.sort_values(["regime", "seed", "run_id"], kind="stable").reset_index(drop=True), swept
+
+
+def load_failures(sweep_dir: Path) -> pd.DataFrame:
+    rows = []
+    for path in sorted(Path(sweep_dir).glob("*/error.json")):
+        err = json.loads(path.read_text())
+        cfg = err.get("config", {})
+        rows.append({"run_dir": path.parent.name, "run_id": err.get("run_id"), "regime": cfg.get("regime", {}).get(
+            "name"), "seed": cfg.get("seed"), "error": err.get("error")})
+    return pd.DataFrame(rows, columns=["run_dir", "run_id", "regime", "seed", "error"])
+
+
+def load_timeseries(sweep_dir: Path, runs: pd.DataFrame, swept: list[str]) -> pd.DataFrame:
+    frames = []
+    keys = ["run_id", "regime", "seed", *swept]
+    for _, row in runs.iterrows():
+        ts = pd.read_parquet(Path(sweep_dir) / row["run_dir"] / "timeseries.parquet")
+        long = ts.melt(id_vars="day", var_name="variable", value_name="value")
+        for k in keys:
+            long[k] = row[k]
+        frames.append(long)
+    if not frames:
+        return pd.DataFrame(columns=[*keys, "day", "variable", "value"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[[*keys, "day", "variable", "value"]]
+
+
+def collect(sweep_dir: Path) -> dict[str, Path]:
+    """Write ``runs.parquet``, ``timeseries.parquet`` and ``failures.parquet`` into the sweep folder."""
+    sweep_dir = Path(sweep_dir)
+    runs, swept = load_runs(sweep_dir)
+    paths = {name: sweep_dir / f"{name}.parquet" for name in ("runs", "timeseries", "failures")}
+    write_parquet(paths["runs"], runs)
+    write_parquet(paths["timeseries"], load_timeseries(sweep_dir, runs, swept))
+    write_parquet(paths["failures"], load_failures(sweep_dir))
+    return paths
+
+
+if __name__ == "__main__":
+    for name, path in collect(Path(sys.argv[1])).items():
+        print(f"{name}: {path}")

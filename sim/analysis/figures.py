@@ -1,0 +1,155 @@
+"""Figures of a sweep (PNG and SVG), with scale names and units on every axis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import stats  # noqa: E402
+
+LABELS = {
+    "loneliness_mean": "Loneliness (UCLA-3, 3-9; lonely >= 6)",
+    "loneliness_mean_end": "Loneliness at the end (UCLA-3 points)",
+    "wellbeing_mean": "Wellbeing (WEMWBS, 14-70)",
+    "wellbeing_mean_end": "Wellbeing at the end (WEMWBS points)",
+    "share_lonely": "Share lonely (UCLA-3 >= 6)",
+    "share_lonely_end": "Share lonely at the end",
+    "self_efficacy_mean_end": "Self-efficacy at the end (0-1)",
+    "network_active_mean_end": "Active ties at the end (people)",
+    "plan_adherence": "Plan adherence (share of activities in the plan)",
+}
+
+
+def save(fig: plt.Figure, folder: Path, name: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    fig.savefig(paths[0], dpi=130, bbox_inches="tight")
+    fig.savefig(paths[1], bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def trajectories(ts: pd.DataFrame, folder: Path, variables=("loneliness_mean", "wellbeing_mean")) -> list[Path]:
+    """Mean trajectory per regime with its 95 % confidence band across seeds."""
+    fig, axes = plt.subplots(1, len(variables), figsize=(6.2 * len(variables), 4.4))
+    for ax, var in zip(np.atleast_1d(axes), variables, strict=True):
+        data = ts[ts["variable"] == var]
+        for regime, g in data.groupby("regime"):
+            by_day = g.groupby("day")["value"]
+            mean, sd, n = by_day.mean(), by_day.std(ddof=1).fillna(0), by_day.count()
+            half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+            years = mean.index / 365.25
+            line, = ax.plot(years, mean.to_numpy(), lw=1.6, label=regime)
+            ax.fill_between(years, (mean - half).to_numpy(), (mean + half).to_numpy(), color=line.get_color(),
+                            alpha=0.18, lw=0)
+        ax.set_xlabel("Years since SIDL was granted")
+        ax.set_ylabel(LABELS.get(var, var))
+        ax.grid(alpha=0.3)
+    np.atleast_1d(axes)[-1].legend(fontsize=8, frameon=False, loc="best")
+    fig.suptitle("Trajectories by regime (mean and 95 % band over seeds)")
+    return save(fig, folder, "trajectories")
+
+
+def forest(effects: pd.DataFrame, folder: Path, reference: str,
+           outcomes=("loneliness_mean_end", "wellbeing_mean_end")) -> list[Path]:
+    """Paired effect of each regime vs the reference, with 95 % t intervals."""
+    outcomes = [o for o in outcomes if o in set(effects["outcome"])]
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(5.6 * len(outcomes), 0.45 * effects["regime"].nunique() + 1.6),
+                             sharey=True)
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+        e = effects[effects["outcome"] == outcome].sort_values("regime")
+        y = np.arange(len(e))
+        ax.errorbar(e["diff"], y, xerr=[e["diff"] - e["ci_low"], e["ci_high"] - e["diff"]], fmt="o", capsize=3)
+        ax.axvline(0, color="grey", lw=1)
+        ax.set_yticks(y, e["regime"])
+        ax.set_xlabel(f"{LABELS.get(outcome, outcome)}\ndifference vs {reference}")
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(f"Rule and regime effects vs {reference} (paired over seeds, 95 % CI)")
+    return save(fig, folder, "forest")
+
+
+def kpi_scatter(runs: pd.DataFrame, folder: Path) -> list[Path]:
+    """What the organisation counts (plan adherence) against what users live (wellbeing)."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    for regime, g in runs.groupby("regime"):
+        ax.scatter(g["plan_adherence"], g["wellbeing_mean_end"], s=18, alpha=0.7, label=regime)
+    ax.set_xlabel(LABELS["plan_adherence"] + "  [the KPI]")
+    ax.set_ylabel(LABELS["wellbeing_mean_end"] + "  [the user]")
+    ax.set_title("KPI vs wellbeing: one point per run")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    return save(fig, folder, "kpi_vs_wellbeing")
+
+
+def dose_response(curves: pd.DataFrame, dose: str, folder: Path) -> list[Path]:
+    outcomes = list(dict.fromkeys(curves["outcome"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(5.4 * len(outcomes), 4.2))
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+        c = curves[curves["outcome"] == outcome].sort_values(dose)
+        ax.plot(c[dose], c["mean"], marker="o")
+        ax.fill_between(c[dose].astype(float), c["ci_low"], c["ci_high"], alpha=0.2)
+        ax.set_xlabel(dose)
+        ax.set_ylabel(LABELS.get(outcome, outcome))
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"Dose-response over {dose} (mean and 95 % CI over seeds)")
+    return save(fig, folder, "dose_response")
+
+
+def heterogeneity(het: pd.DataFrame, folder: Path, reference: str) -> list[Path]:
+    regimes = sorted(het["regime"].unique())
+    order = ["least", "middle", "most"]
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    width = 0.8 / max(len(regimes), 1)
+    for i, regime in enumerate(regimes):
+        h = het[het["regime"] == regime].set_index("baseline_lonely").reindex(order)
+        x = np.arange(3) + i * width
+        ax.bar(x, h["diff"], width, yerr=[h["diff"] - h["ci_low"], h["ci_high"] - h["diff"]], capsize=2,
+               label=regime)
+    ax.axhline(0, color="grey", lw=1)
+    ax.set_xticks(np.arange(3) + 0.4 - width / 2, ["least lonely third", "middle third", "most lonely third"])
+    ax.set_xlabel("Users by loneliness at the start")
+    ax.set_ylabel(f"Loneliness at the end, UCLA-3 points vs {reference}")
+    ax.set_title("Who is affected most (paired effect by baseline loneliness, 95 % CI)")
+    ax.legend(fontsize=7, frameon=False, ncol=2)
+    ax.grid(axis="y", alpha=0.3)
+    return save(fig, folder, "heterogeneity")
+
+
+def factorial(effects: pd.DataFrame, folder: Path) -> list[Path]:
+    outcomes = list(dict.fromkeys(effects["outcome"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.0 * len(outcomes), 0.32 * effects["term"].nunique() + 1.8),
+                             sharey=True)
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+        e = effects[effects["outcome"] == outcome].reset_index(drop=True)
+        y = np.arange(len(e))[::-1]
+        for kind, color in (("main", "C0"), ("interaction", "C1")):
+            k = (e["kind"] == kind).to_numpy()
+            ax.errorbar(e["effect"][k], y[k], xerr=[(e["effect"] - e["ci_low"])[k], (e["ci_high"] - e["effect"])[k]],
+                        fmt="o", color=color, ms=4, capsize=2)
+        ax.axvline(0, color="grey", lw=1)
+        ax.set_yticks(y, e["term"], fontsize=7)
+        ax.set_xlabel(f"Effect on {LABELS.get(outcome, outcome)}")
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle("Factorial decomposition: main effects (blue) and two-way interactions (orange), 95 % CI")
+    return save(fig, folder, "factorial")
+
+
+def morris(indices: pd.DataFrame, folder: Path) -> list[Path]:
+    outcomes = list(dict.fromkeys(indices["outcome"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.0 * len(outcomes), 5.0))
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+        m = indices[indices["outcome"] == outcome]
+        ax.scatter(m["mu_star"], m["sigma"])
+        for _, r in m.iterrows():
+            ax.annotate(r["parameter"].split(".")[-1], (r["mu_star"], r["sigma"]), fontsize=7, xytext=(3, 2),
+                        textcoords="offset points")
+        ax.set_xlabel(f"mu* (mean |elementary effect|) on {outcome}")
+        ax.set_ylabel("sigma (spread: non-linearity, interactions)")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Morris screening of the estimated parameters")
+    return save(fig, folder, "morris")

@@ -1,0 +1,145 @@
+"""The sweep report: ``report.md`` and ``report.html`` in the sweep folder.
+
+``python -m sim.analysis.report <sweep dir>`` (``python -m sim.sweep`` calls it
+after a sweep). Which analyses appear depends on what was swept: regimes
+give paired effects against ``trust_based``, heterogeneity and the KPI view;
+rule switches give the factorial decomposition; one numeric parameter gives
+a dose-response curve.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis import figures, stats
+from sim.analysis.collect import collect
+from sim.output import write_text
+
+REFERENCE = "trust_based"
+
+
+def md_table(df: pd.DataFrame, digits: int = 3) -> str:
+    if df.empty:
+        return "_(nothing to show)_\n"
+    def cell(v):
+        if isinstance(v, float):
+            return f"{v:.{digits}f}"
+        return str(v)
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def fig_md(paths: list[Path], sweep_dir: Path, caption: str) -> str:
+    png = paths[0].relative_to(sweep_dir)
+    return f"![{caption}]({png})\n\n_{caption}_ (also as [SVG]({paths[1].relative_to(sweep_dir)}))\n"
+
+
+def numeric_dose(runs: pd.DataFrame, swept: list[str]) -> str | None:
+    candidates = [c for c in swept if not c.endswith(".enabled") and pd.api.types.is_numeric_dtype(runs[c])]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def write_report(sweep_dir: Path) -> Path:
+    sweep_dir = Path(sweep_dir)
+    collect(sweep_dir)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    ts = pd.read_parquet(sweep_dir / "timeseries.parquet")
+    failures = pd.read_parquet(sweep_dir / "failures.parquet")
+    swept = [c for c in runs.columns if "." in c]
+    shown = [c for c in swept if not c.startswith("regime.")] + (["regime"] if runs["regime"].nunique() > 1 else [])
+    figs = sweep_dir / "figures"
+    out = [f"# Sweep report: `{sweep_dir.name}`\n"]
+    seeds = sorted(runs["seed"].unique()) if len(runs) else []
+    scen = runs["scenario"].iloc[0] if len(runs) else "?"
+    out.append(f"{len(runs)} finished runs ({len(failures)} failed); scenario `{scen}`; "
+               f"{len(seeds)} seeds ({', '.join(map(str, seeds[:10]))}{' ...' if len(seeds) > 10 else ''}); "
+               f"regimes: {', '.join(sorted(runs['regime'].unique())) if len(runs) else '-'}; "
+               f"swept: {', '.join(f'`{c}`' for c in shown) or 'nothing'}.\n")
+    out.append("Loneliness is on the UCLA-3 scale (3-9, lonely at >= 6), wellbeing on WEMWBS (14-70). "
+               "Effects are paired differences (same seed: same users, networks and daily draws) with 95 % "
+               "Student-t and bootstrap intervals; d_z is the mean paired difference over its standard deviation.\n")
+
+    regimes = set(runs["regime"]) if len(runs) else set()
+    if REFERENCE in regimes and len(regimes) > 1:
+        eff = stats.headline(runs, REFERENCE)
+        keep = ["regime", "outcome", "n", "reference_mean", "mean", "diff", "ci_low", "ci_high", "boot_low",
+                "boot_high", "d_z"]
+        out.append(f"## Headline: paired effects vs `{REFERENCE}`\n")
+        for outcome in ("loneliness_mean_end", "wellbeing_mean_end", "share_lonely_end"):
+            out.append(f"### {figures.LABELS.get(outcome, outcome)}\n")
+            out.append(md_table(eff[eff["outcome"] == outcome][keep].drop(columns="outcome")))
+        out.append("### All headline outcomes\n" + md_table(eff[keep]))
+        out.append(fig_md(figures.forest(eff, figs, REFERENCE), sweep_dir, "Forest plot of regime effects"))
+        out.append("## What the organisation sees vs what users live\n")
+        out.append("Plan adherence and ticked-off tasks are what an NPM organisation measures; loneliness and "
+                   "wellbeing are what users live. A regime can score well on the first while doing worse on the "
+                   "second (the quantitative fallacy, 002 §4.2).\n")
+        out.append(md_table(stats.kpi_vs_outcomes(runs)))
+        out.append(fig_md(figures.kpi_scatter(runs, figs), sweep_dir, "Plan adherence vs wellbeing"))
+        het = stats.heterogeneity(sweep_dir, runs, REFERENCE)
+        if not het.empty:
+            out.append("## Heterogeneity: effect by baseline loneliness (third of users)\n")
+            out.append(md_table(het[["regime", "baseline_lonely", "n", "diff", "ci_low", "ci_high"]]))
+            out.append(fig_md(figures.heterogeneity(het, figs, REFERENCE), sweep_dir, "Effect by baseline loneliness"))
+    if len(ts):
+        out.append("## Trajectories\n")
+        out.append(fig_md(figures.trajectories(ts, figs), sweep_dir, "Loneliness and wellbeing over time"))
+    fact = pd.concat([stats.factorial_effects(runs, o) for o in ("loneliness_mean_end", "wellbeing_mean_end")],
+                     ignore_index=True) if len(runs) else pd.DataFrame()
+    if not fact.empty:
+        out.append("## Factorial decomposition of the rules\n")
+        out.append(md_table(fact))
+        out.append(fig_md(figures.factorial(fact, figs), sweep_dir, "Main effects and interactions"))
+    dose = numeric_dose(runs, swept) if len(runs) else None
+    if dose:
+        curves = pd.concat([stats.dose_response(runs, dose, o) for o in ("loneliness_mean_end", "wellbeing_mean_end",
+                            "outside_activities_per_user_month")], ignore_index=True)
+        out.append(f"## Dose-response over `{dose}`\n")
+        out.append(md_table(curves[[dose, "outcome", "n", "mean", "ci_low", "ci_high"]]))
+        out.append(fig_md(figures.dose_response(curves, dose, figs), sweep_dir, f"Outcomes against {dose}"))
+    morris = sweep_dir / "morris.parquet"
+    if morris.exists():
+        idx = pd.read_parquet(morris)
+        out.append("## Sensitivity (Morris screening)\n")
+        out.append(md_table(idx))
+        out.append(fig_md(figures.morris(idx, figs), sweep_dir, "Morris mu* and sigma"))
+    if len(failures):
+        out.append("## Failed runs\n" + md_table(failures))
+    out.append("## Runs, configs and software\n")
+    out.append("Tables: `runs.parquet` (one row per run), `timeseries.parquet` (long format), "
+               "`failures.parquet`. Each run folder holds its resolved `config.yaml` and `run.json`.\n")
+    if len(runs):
+        first = sweep_dir / runs["run_dir"].iloc[0]
+        meta = json.loads((first / "run.json").read_text())
+        commits = sorted({json.loads((sweep_dir / d / "run.json").read_text()).get("git_commit") or "-"
+                          for d in runs["run_dir"]})
+        out.append("Software: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+                   + f"; git commit(s): {', '.join(commits)}.\n")
+        out.append(f"Wall time of the runs: {runs['wall_seconds'].sum():.1f} s in total.\n")
+        out.append(f"Resolved config of `{runs['run_dir'].iloc[0]}` (other runs differ only in the swept "
+                   "parameters above):\n\n```yaml\n" + (first / "config.yaml").read_text() + "```\n")
+    text = "\n".join(out)
+    md_path = sweep_dir / "report.md"
+    write_text(md_path, text)
+    write_text(sweep_dir / "report.html", to_html(text, sweep_dir.name))
+    return md_path
+
+
+def to_html(text: str, title: str) -> str:
+    import markdown
+
+    body = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.45}"
+             "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px}"
+             "img{max-width:100%}code,pre{background:#f5f5f5}")
+    return f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>{style}</style></head>" \
+           f"<body>{body}</body></html>\n"
+
+
+if __name__ == "__main__":
+    print(write_report(Path(sys.argv[1])))

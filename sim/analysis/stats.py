@@ -1,0 +1,135 @@
+"""Comparison statistics over a runs table: paired effects, factorial effects, heterogeneity.
+
+Runs with the same seed (and the same values of every other swept
+parameter) share their users, networks and daily draws (common random
+numbers), so effects are paired differences within such groups. Confidence
+intervals are given two ways: Student t on the paired differences and a
+percentile bootstrap; the standardised effect is Cohen's d_z (mean paired
+difference / its standard deviation).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+RULES = ("rigid_plan", "car_ban", "split_social", "in_home_only", "time_monitoring", "rotation")
+HEADLINE = ("loneliness_mean_end", "share_lonely_end", "wellbeing_mean_end", "self_efficacy_mean_end",
+            "network_active_mean_end", "plan_adherence")
+
+
+def pair_keys(runs: pd.DataFrame, factor: str) -> list[str]:
+    """Columns that identify a pair: seed and every swept parameter that is not the factor."""
+    swept = [c for c in runs.columns if "." in c and runs[c].astype(str).nunique() > 1]
+    return ["seed", *[c for c in swept if not c.startswith("regime.") and c != factor]]
+
+
+def interval(diffs: np.ndarray, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> dict[str, float]:
+    n = diffs.size
+    mean = float(diffs.mean()) if n else float("nan")
+    sd = float(diffs.std(ddof=1)) if n > 1 else float("nan")
+    se = sd / np.sqrt(n) if n > 1 else float("nan")
+    t = stats.t.ppf(0.5 + level / 2, n - 1) if n > 1 else float("nan")
+    rng = np.random.default_rng(seed)
+    boot = rng.choice(diffs, size=(n_boot, n), replace=True).mean(axis=1) if n > 1 else np.full(1, np.nan)
+    lo, hi = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
+    return {"n": n, "diff": mean, "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se,
+            "boot_low": float(lo), "boot_high": float(hi), "d_z": mean / sd if sd and sd > 0 else float("nan")}
+
+
+def paired_effects(runs: pd.DataFrame, outcome: str, reference: str = "trust_based",
+                   factor: str = "regime") -> pd.DataFrame:
+    """Per level of ``factor``: mean paired difference of ``outcome`` vs the reference level, with CIs."""
+    keys = pair_keys(runs, factor)
+    wide = runs.pivot_table(index=keys, columns=factor, values=outcome, aggfunc="first")
+    if reference not in wide.columns:
+        return pd.DataFrame()
+    rows = []
+    for level in wide.columns:
+        if level == reference:
+            continue
+        both = wide[[reference, level]].dropna()
+        d = (both[level] - both[reference]).to_numpy(dtype=float)
+        rows.append({factor: level, "outcome": outcome, "reference_mean": float(both[reference].mean()),
+                     "mean": float(both[level].mean()), **interval(d)})
+    return pd.DataFrame(rows)
+
+
+def headline(runs: pd.DataFrame, reference: str = "trust_based", outcomes=HEADLINE) -> pd.DataFrame:
+    frames = [paired_effects(runs, o, reference) for o in outcomes if o in runs.columns]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def factorial_effects(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Main effects and two-way interactions of the rules in a 2^k factorial sweep (OLS, +-1 coding).
+
+    An effect is the change in ``outcome`` from switching the rule on, averaged
+    over all other rules (twice the coded coefficient); an interaction is how
+    much the effect of one rule changes when the other is on.
+    """
+    factors = [f"regime.{r}.enabled" for r in RULES if f"regime.{r}.enabled" in runs.columns
+               and runs[f"regime.{r}.enabled"].nunique() > 1]
+    if not factors or runs[factors].drop_duplicates().shape[0] < 2 ** len(factors):
+        return pd.DataFrame()  # not a full factorial design
+    x = {f.split(".")[1]: np.where(runs[f].astype(bool), 1.0, -1.0) for f in factors}
+    terms = dict(x)
+    for a, b in combinations(x, 2):
+        terms[f"{a} x {b}"] = x[a] * x[b]
+    names = list(terms)
+    design = np.column_stack([np.ones(len(runs)), *terms.values()])
+    y = runs[outcome].to_numpy(dtype=float)
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ coef
+    dof = max(len(y) - design.shape[1], 1)
+    cov = resid @ resid / dof * np.linalg.pinv(design.T @ design)
+    se = np.sqrt(np.diag(cov))
+    t = stats.t.ppf(0.975, dof)
+    rows = [{"term": n, "kind": "interaction" if " x " in n else "main", "outcome": outcome,
+             "effect": 2 * coef[i + 1], "ci_low": 2 * (coef[i + 1] - t * se[i + 1]),
+             "ci_high": 2 * (coef[i + 1] + t * se[i + 1])} for i, n in enumerate(names)]
+    return pd.DataFrame(rows)
+
+
+def kpi_vs_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
+    """What the organisation sees beside what users live, per regime (the quantitative fallacy)."""
+    cols = ["plan_adherence", "kpi_tasks_ticked_per_user_month", "kpi_documented_hours_per_user_week",
+            "client_time_share", "loneliness_mean_end", "wellbeing_mean_end"]
+    cols = [c for c in cols if c in runs.columns]
+    return runs.groupby("regime")[cols].mean().reset_index()
+
+
+def dose_response(runs: pd.DataFrame, dose: str, outcome: str) -> pd.DataFrame:
+    rows = []
+    for value, group in runs.groupby(dose):
+        rows.append({dose: value, "outcome": outcome, **interval(group[outcome].to_numpy(dtype=float))})
+    return pd.DataFrame(rows).rename(columns={"diff": "mean"})
+
+
+def heterogeneity(sweep_dir: Path, runs: pd.DataFrame, reference: str = "trust_based",
+                  variable: str = "loneliness") -> pd.DataFrame:
+    """Paired effect on users' end values by tertile of their baseline loneliness (P7)."""
+    keys = pair_keys(runs, "regime")
+    ref = runs[runs["regime"] == reference]
+    rows = []
+    for _, r in ref.iterrows():
+        mine = pd.read_parquet(Path(sweep_dir) / r["run_dir"] / "users.parquet")
+        tertile = pd.qcut(mine["loneliness_start"].rank(method="first"), 3, labels=["least", "middle", "most"])
+        same = runs[(runs[keys] == r[keys]).all(axis=1) & (runs["regime"] != reference)]
+        for _, o in same.iterrows():
+            other = pd.read_parquet(Path(sweep_dir) / o["run_dir"] / "users.parquet")
+            diff = other[f"{variable}_end"].to_numpy() - mine[f"{variable}_end"].to_numpy()
+            for t in ("least", "middle", "most"):
+                rows.append({"regime": o["regime"], "baseline_lonely": t, "seed": r["seed"],
+                             "diff": float(diff[(tertile == t).to_numpy()].mean())})
+    if not rows:
+        return pd.DataFrame()
+    per_seed = pd.DataFrame(rows)
+    out = []
+    for (regime, t), g in per_seed.groupby(["regime", "baseline_lonely"], observed=True):
+        out.append({"regime": regime, "baseline_lonely": t, "variable": f"{variable}_end",
+                    **interval(g["diff"].to_numpy())})
+    return pd.DataFrame(out)

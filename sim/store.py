@@ -1,0 +1,70 @@
+"""The results store: one folder per run, named by a content hash of its config.
+
+A sweep's runs are identified by :func:`run_id`, a hash of the resolved
+config (scenario, regime, every parameter, seed). A run folder whose
+``summary.json`` exists and whose ``run.json`` carries the same id is
+finished: re-running a sweep skips it. Files are written atomically and
+``summary.json`` last (:mod:`sim.output`), so a sweep killed at any moment
+loses no finished run. A run that fails leaves ``error.json`` (its config and
+traceback) instead, and the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import traceback
+from pathlib import Path
+from typing import Any
+
+from sim.config import SimConfig
+from sim.output import write_json
+
+ID_LENGTH = 12
+
+
+def run_id(cfg: SimConfig) -> str:
+    """Content hash of a resolved config: equal configs, equal ids, whatever the launcher."""
+    text = json.dumps(dataclasses.asdict(cfg), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:ID_LENGTH]
+
+
+def finished(out: Path, rid: str) -> bool:
+    """True if ``out`` holds a complete run of the config with id ``rid``."""
+    run_json = out / "run.json"
+    if not (out / "summary.json").exists() or not run_json.exists():
+        return False
+    try:
+        return json.loads(run_json.read_text()).get("run_id") == rid
+    except json.JSONDecodeError:
+        return False
+
+
+def record_failure(out: Path, cfg: SimConfig, err: BaseException) -> None:
+    """Leave ``error.json`` with the config and traceback of a failed run."""
+    write_json(out / "error.json", {
+        "run_id": run_id(cfg),
+        "error": f"{type(err).__name__}: {err}",
+        "traceback": "".join(traceback.format_exception(err)),
+        "config": dataclasses.asdict(cfg),
+    })
+
+
+def clear_failure(out: Path) -> None:
+    (out / "error.json").unlink(missing_ok=True)
+
+
+def resolver_run_id(scenario: Any, regime: Any, model: Any, seed: Any) -> str:
+    """OmegaConf resolver ``${sim_run_id:${scenario},${regime},${model},${seed}}`` for sweep folders."""
+    from omegaconf import OmegaConf
+
+    from sim.validate import config_from_dict
+
+    data = {
+        "scenario": OmegaConf.to_container(scenario, resolve=True),
+        "regime": OmegaConf.to_container(regime, resolve=True),
+        "model": OmegaConf.to_container(model, resolve=True),
+        "seed": seed,
+    }
+    return run_id(config_from_dict(data))
