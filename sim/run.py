@@ -93,7 +93,7 @@ def _remove_if_empty(path: Path) -> None:
         path.rmdir()
 
 
-@hydra.main(version_base="1.3", config_path="../conf", config_name="config")
+@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def main(cfg: DictConfig) -> None:
     from sim.runner import run
 

@@ -52,6 +52,18 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     name, overrides = argv[0], argv[1:]
+    path = EXPERIMENTS / f"{name}.yaml"
+    if path.exists() and "morris" in OmegaConf.load(path):
+        from sim import sensitivity
+        from sim.analysis.report import write_report
+
+        try:
+            sweep_dir = sensitivity.main(path, overrides)
+        except ConfigError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(f"report: {write_report(sweep_dir)}")
+        return 0
     try:
         sweep_dir, planned = sweep_plan(name, overrides)
         app.check_overrides(planned)

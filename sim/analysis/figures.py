@@ -50,7 +50,8 @@ def trajectories(ts: pd.DataFrame, folder: Path, variables=("loneliness_mean", "
         ax.set_xlabel("Years since SIDL was granted")
         ax.set_ylabel(LABELS.get(var, var))
         ax.grid(alpha=0.3)
-    np.atleast_1d(axes)[-1].legend(fontsize=8, frameon=False, loc="best")
+    handles, names = np.atleast_1d(axes)[0].get_legend_handles_labels()
+    fig.legend(handles, names, fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.suptitle("Trajectories by regime (mean and 95 % band over seeds)")
     return save(fig, folder, "trajectories")
 

@@ -106,7 +106,14 @@ def write_report(sweep_dir: Path) -> Path:
     if morris.exists():
         idx = pd.read_parquet(morris)
         out.append("## Sensitivity (Morris screening)\n")
-        out.append(md_table(idx))
+        ranking = sweep_dir / "ranking.json"
+        if ranking.exists():
+            r = json.loads(ranking.read_text())
+            a, b = r["regimes"]
+            out.append(f"Over {r['points']} sample points spanning the parameter ranges, `{b}` ends lonelier than "
+                       f"`{a}` in {r['share_points_lonelier']:.0%} of points and with lower wellbeing in "
+                       f"{r['share_points_lower_wellbeing']:.0%}.\n")
+        out.append(md_table(idx.sort_values(["outcome", "mu_star"], ascending=[True, False])))
         out.append(fig_md(figures.morris(idx, figs), sweep_dir, "Morris mu* and sigma"))
     if len(failures):
         out.append("## Failed runs\n" + md_table(failures))
