@@ -142,15 +142,21 @@ def factorial(effects: pd.DataFrame, folder: Path) -> list[Path]:
 
 def morris(indices: pd.DataFrame, folder: Path) -> list[Path]:
     outcomes = list(dict.fromkeys(indices["outcome"]))
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.0 * len(outcomes), 5.0))
-    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+    cols = min(3, len(outcomes))
+    rows = -(-len(outcomes) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4.2 * rows), squeeze=False)
+    for ax, outcome in zip(axes.ravel(), outcomes, strict=False):
         m = indices[indices["outcome"] == outcome]
-        ax.scatter(m["mu_star"], m["sigma"])
-        for _, r in m.iterrows():
+        ax.scatter(m["mu_star"], m["sigma"], s=14)
+        for _, r in m.nlargest(6, "mu_star").iterrows():
             ax.annotate(r["parameter"].split(".")[-1], (r["mu_star"], r["sigma"]), fontsize=7, xytext=(3, 2),
                         textcoords="offset points")
-        ax.set_xlabel(f"mu* (mean |elementary effect|) on {outcome}")
-        ax.set_ylabel("sigma (spread: non-linearity, interactions)")
+        ax.set_title(outcome, fontsize=9)
+        ax.set_xlabel("mu* (mean |elementary effect|)")
+        ax.set_ylabel("sigma (non-linearity, interactions)")
         ax.grid(alpha=0.3)
-    fig.suptitle("Morris screening of the estimated parameters")
+    for ax in axes.ravel()[len(outcomes):]:
+        ax.set_visible(False)
+    fig.suptitle("Morris screening of the estimated parameters (the six largest mu* labelled)")
+    fig.tight_layout()
     return save(fig, folder, "morris")
