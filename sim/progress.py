@@ -64,7 +64,7 @@ class SweepProgress(Callback):
         start = time.time()
         (sweep_dir / PROGRESS_FILE).write_text(json.dumps({"total": total, "started": start}))
         already = tally(sweep_dir, start)["done"]
-        print(f"sweep: {total} runs in {sweep_dir} ({already} finished before, kept)", flush=True)
+        print(f"sweep: {total} runs in {sweep_dir} ({already} already finished)", flush=True)
 
     def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
