@@ -37,6 +37,77 @@ def time_boltzmann(n_agents: int = 200, steps: int = 200, seed: int = 1) -> floa
     return time.perf_counter() - t0
 
 
+def time_classroom_step(steps: int = 60) -> float:
+    """Milliseconds for one step of both twin worlds plus building every view (the server's redraw)."""
+    from sim.classroom import TwinWorlds, map_option, outcome_option, snapshot, story
+
+    twins = TwinWorlds()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        twins.step()
+        for key in ("A", "B"):
+            map_option(twins, key)
+            story(twins, key)
+        for variable in ("loneliness", "wellbeing", "adherence"):
+            outcome_option(twins, variable)
+        snapshot(twins)
+        times.append(time.perf_counter() - t0)
+    return 1000 * float(sorted(times)[len(times) // 2])
+
+
+def time_classroom_browser(clicks: int = 15) -> float | None:
+    """Milliseconds from a click on Step to the new day shown in Chromium (median), or None without a browser."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if chromium is None:
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "sim.app", "--port", str(port)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1500, "height": 1500})
+            page.goto(url, wait_until="networkidle")
+            page.get_by_text("Story of user 1 in world A").wait_for(timeout=60_000)
+            times = []
+            for i in range(clicks):
+                ms = page.evaluate(
+                    """(day) => new Promise(resolve => {
+                        const t0 = performance.now();
+                        const done = () => document.body.innerText.includes(`Day ${day}.`);
+                        const obs = new MutationObserver(() => { if (done()) { obs.disconnect();
+                            requestAnimationFrame(() => resolve(performance.now() - t0)); } });
+                        obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+                        [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'STEP').click();
+                    })""", i + 1)
+                times.append(ms)
+            browser.close()
+        return float(sorted(times[2:])[len(times[2:]) // 2])
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def measure(repeat: int = 3, days: int = 1826) -> dict[str, float]:
     n_users, n_workers, agents, steps = 200, 15, 200, 200
     sidl = min(time_sidl(n_users, n_workers, days) for _ in range(repeat))
@@ -61,8 +132,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is kept")
     ap.add_argument("--days", type=int, default=1826, help="days of the municipality run")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--app", action="store_true",
+                    help="also time the classroom app (server and, with Chromium, browser)")
     args = ap.parse_args(argv)
     res = measure(args.repeat, args.days)
+    if args.app:
+        res["classroom_step_redraw_ms"] = round(time_classroom_step(), 2)
+        browser = time_classroom_browser()
+        res["classroom_browser_click_to_update_ms"] = None if browser is None else round(browser, 1)
     if args.json:
         print(json.dumps(res))
         return
@@ -70,6 +147,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  us per simulated user-day          {res['us_per_user_day']:8.3f}")
     print(f"  us per BoltzmannWealth agent-step  {res['boltzmann_us_per_agent_step']:8.3f}  (reference, same run)")
     print(f"  ratio (lower is better)            {res['ratio_vs_boltzmann']:8.3f}")
+    if args.app:
+        print(f"classroom app: step of both twins + building every view  {res['classroom_step_redraw_ms']:.1f} ms"
+              " (target 100 ms)")
+        if res["classroom_browser_click_to_update_ms"] is not None:
+            ms = res["classroom_browser_click_to_update_ms"]
+            print(f"classroom app: click on Step to new day drawn in Chromium {ms} ms (median of 13)")
 
 
 if __name__ == "__main__":

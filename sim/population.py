@@ -43,6 +43,8 @@ class UserState:
     fear_place: np.ndarray  # M6: (n, N_PLACES) feared crowded places
     fear_transit: np.ndarray  # M6: fears public transport
     legs: np.ndarray  # M5: (n, N_PLACES, 4) one-way minutes by mode
+    home_xy: np.ndarray  # M5: (n, 2) km, where each user lives
+    place_xy: np.ndarray  # M5: (N_PLACES - 1, 2) km, the shared places (same for all users)
     alliance: np.ndarray  # M8: with the regular worker
     knowledge: np.ndarray  # M8: the regular worker's knowledge of the user
     relation_days: np.ndarray  # M8: days since the relationship with the regular worker began
@@ -135,6 +137,8 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
         fear_place=fear_place,
         fear_transit=fear_transit,
         legs=legs,
+        home_xy=homes,
+        place_xy=shared,
         alliance=np.zeros(n),
         knowledge=np.zeros(n),
         relation_days=np.zeros(n),

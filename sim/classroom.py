@@ -1,0 +1,300 @@
+"""Classroom views: two worlds from one seed, side by side, their map, plots and one user's story.
+
+:class:`TwinWorlds` is a Mesa model holding two :class:`sim.model.SIDLModel`
+worlds built from the same configs as ``python -m sim.run`` (Hydra compose
+over ``conf/``) with the same seed, so they start with the same users,
+networks and schedules and differ only by their regime. The drawing and
+narrating functions here are plain Python, used by the Solara app
+(:mod:`sim.app`) and by its benchmark and tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict
+
+import matplotlib
+
+matplotlib.use("Agg")
+import mesa  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from omegaconf import OmegaConf  # noqa: E402
+
+from sim import activities as act  # noqa: E402
+from sim.config import SimConfig  # noqa: E402
+from sim.model import SIDLModel  # noqa: E402
+from sim.places import MODE_NAMES, PLACE_NAMES  # noqa: E402
+from sim.reporters import ucla3, wemwbs  # noqa: E402
+from sim.run import CONF_DIR  # noqa: E402
+from sim.validate import config_from_dict  # noqa: E402
+
+RULES = ("rigid_plan", "car_ban", "split_social", "in_home_only", "time_monitoring", "rotation")
+REGIMES = ("trust_based", "npm", "no_support", *RULES)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WORKER_NAMES = ("Sara", "Ahmed", "Lena", "Johan", "Maria", "Erik", "Aisha", "Karin", "Omar", "Eva", "Nils", "Fatima")
+MODE_COLOURS = {"walk": "#2a9d3a", "transit": "#1f5fbf", "car": "#c8321e", "none": "#888888"}
+PHRASES = {
+    "cleaning": "cleaned", "cooking": "cooked", "laundry": "did the laundry", "paying_bills": "paid the bills",
+    "grocery_shopping": "went grocery shopping", "pharmacy": "went to the pharmacy", "bank_errand": "went to the bank",
+    "dentist": "went to the dentist", "health_centre": "went to the health centre",
+    "insurance_office": "went to the insurance office", "library": "went to the library",
+    "swim_and_sauna": "swam and took a sauna", "cafe": "had a coffee at a café", "town_trip": "went into town",
+    "walk_in_park": "walked in the park", "day_centre": "went to the day centre",
+    "shopping_centre": "went to the shopping centre", "coffee_and_talk": "had tea and talked",
+    "being_there": "just spent time together",
+}
+_compose_lock = threading.Lock()
+
+
+def compose_config(regime: str, rules: tuple[str, ...], n_users: int, n_workers: int, seed: int,
+                   overrides: tuple[str, ...] = ()) -> SimConfig:
+    """The same config ``python -m sim.run scenario=classroom regime=<regime> ...`` would run."""
+    from hydra import compose, initialize_config_dir
+
+    args = ["scenario=classroom", f"regime={regime}", f"scenario.n_users={n_users}",
+            f"scenario.n_workers={n_workers}", f"seed={seed}", *[f"regime.{r}.enabled=true" for r in rules],
+            *overrides]
+    with _compose_lock, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=args)
+    data = OmegaConf.to_container(cfg, resolve=True)
+    if rules:
+        data["regime"]["name"] = "+".join([regime, *rules])
+    return config_from_dict(data)
+
+
+class TwinWorlds(mesa.Model):
+    """World A and world B: same seed, same people, two regimes, stepping together."""
+
+    def __init__(self, regime_a: str = "trust_based", regime_b: str = "npm", n_users: int = 12, n_workers: int = 3,
+                 seed: int = 1, story_user: int = 1, travel_factor: float = 2.5, plan_strength: float = 1.0,
+                 any_worker_share: float = 0.5, rigid_plan_b: bool = False, car_ban_b: bool = False,
+                 split_social_b: bool = False, in_home_only_b: bool = False, time_monitoring_b: bool = False,
+                 rotation_b: bool = False) -> None:
+        super().__init__(seed=int(seed))
+        seed = int(seed)
+        overrides = (f"regime.car_ban.travel_factor={travel_factor}", f"regime.rigid_plan.strength={plan_strength}",
+                     f"regime.rotation.any_worker_share={any_worker_share}")
+        switched = dict(rigid_plan=rigid_plan_b, car_ban=car_ban_b, split_social=split_social_b,
+                        in_home_only=in_home_only_b, time_monitoring=time_monitoring_b, rotation=rotation_b)
+        rules_b = tuple(r for r in RULES if switched[r])
+        self.worlds = {
+            "A": SIDLModel(compose_config(regime_a, (), n_users, n_workers, seed, overrides)),
+            "B": SIDLModel(compose_config(regime_b, rules_b, n_users, n_workers, seed, overrides)),
+        }
+        self.story_user = int(np.clip(story_user, 1, n_users)) - 1
+        self.history: dict[str, list[tuple[float, float]]] = {k: [self._feel(w)] for k, w in self.worlds.items()}
+
+    def _feel(self, world: SIDLModel) -> tuple[float, float]:
+        s = world.users_state
+        return float(s.wellbeing[self.story_user]), float(s.loneliness[self.story_user])
+
+    @property
+    def day(self) -> int:
+        return self.worlds["A"].day
+
+    def step(self) -> None:
+        for key, world in self.worlds.items():
+            world.step()
+            self.history[key].append(self._feel(world))
+
+    def config(self, key: str) -> dict:
+        return asdict(self.worlds[key].cfg)
+
+
+# -- what happened --------------------------------------------------------------------------------
+def day_rows(world: SIDLModel, day: int) -> dict[str, np.ndarray]:
+    """The event-log rows of one day, as arrays."""
+    ev = world.events
+    days = ev.column("day")
+    if days.size == 0:
+        return {c: np.zeros(0) for c in ("user_id", "worker_id", "activity", "mode", "success", "category")}
+    on = days == day
+    return {c: ev.column(c)[on] for c in ("user_id", "worker_id", "activity", "mode", "success", "category",
+                                          "provider")}
+
+
+def worker_name(world: SIDLModel, uid: int) -> str:
+    if uid < 0:
+        return "someone from the activity provider"
+    first = int(world.worker_uid.min()) if world.worker_uid.size else 0
+    return WORKER_NAMES[(uid - first) % len(WORKER_NAMES)]
+
+
+def story(twins: TwinWorlds, key: str, days: int = 7) -> list[str]:
+    """One user's recent days in plain words, newest first."""
+    world = twins.worlds[key]
+    uid = int(world.user_uid[twins.story_user])
+    hist = twins.history[key]
+    lines = []
+    for day in range(world.day - 1, max(world.day - 1 - days, -1), -1):
+        rows = day_rows(world, day)
+        mine = rows["user_id"] == uid
+        mood = _mood(hist, day)
+        if not mine.any():
+            lines.append(f"**{WEEKDAYS[day % 7]}** (day {day + 1}): no visit; {mood}.")
+            continue
+        parts, who = [], worker_name(world, int(rows["worker_id"][mine][0]))
+        for a, mode, ok, cat in zip(rows["activity"][mine], rows["mode"][mine], rows["success"][mine],
+                                    rows["category"][mine], strict=True):
+            text = PHRASES[act.NAMES[int(a)]]
+            if MODE_NAMES[int(mode)] in ("walk", "transit", "car"):
+                text += {"walk": " on foot", "transit": " by bus and subway", "car": " by car"}[MODE_NAMES[int(mode)]]
+            if int(cat) == act.CHALLENGE:
+                text += " - a big step, and it went well" if ok else " - it was too much, they turned back"
+            parts.append(text)
+        lines.append(f"**{WEEKDAYS[day % 7]}** (day {day + 1}): {' and '.join(parts)} with {who}; {mood}.")
+    return lines
+
+
+def _mood(hist: list[tuple[float, float]], day: int) -> str:
+    if day + 1 >= len(hist):
+        return "an ordinary day"
+    (w0, l0), (w1, l1) = hist[day], hist[day + 1]
+    if w1 - w0 > 0.004:
+        return "felt good"
+    if l1 - l0 > 0.004 or w1 - w0 < -0.004:
+        return "felt low"
+    return "an ordinary day"
+
+
+def plan_adherence_series(world: SIDLModel) -> np.ndarray:
+    """The organisation's KPI day by day: share of SIDL activities so far that were plan items."""
+    ev = world.events
+    days = ev.column("day").astype(int)
+    out = np.zeros(world.day + 1)
+    if days.size == 0:
+        return out
+    sidl = ev.column("provider") == 0
+    planned = np.bincount(days[sidl], weights=ev.column("planned")[sidl].astype(float), minlength=world.day + 1)
+    total = np.bincount(days[sidl], minlength=world.day + 1)
+    cum_t = np.cumsum(total)
+    return np.divide(np.cumsum(planned), cum_t, out=np.zeros_like(out), where=cum_t > 0)[: world.day + 1]
+
+
+# -- drawing ------------------------------------------------------------------------------------------
+def map_figure(twins: TwinWorlds, key: str) -> Figure:
+    """Where users and workers are today, and how they got there."""
+    world = twins.worlds[key]
+    s = world.users_state
+    fig = Figure(figsize=(4.6, 4.2), dpi=64)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.93)
+    ax = fig.add_subplot()
+    px = s.place_xy
+    ax.scatter(px[:, 0], px[:, 1], marker="s", s=60, c="#f0c040", edgecolors="k", linewidths=0.5, zorder=2)
+    for (x, y), name in zip(px, PLACE_NAMES[1:], strict=True):
+        ax.annotate(name.replace("_", " "), (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
+    ax.scatter(s.home_xy[:, 0], s.home_xy[:, 1], marker="^", s=22, c="#bbbbbb", zorder=1)
+    rows = day_rows(world, world.day - 1)
+    seen = set()
+    for uid, wid, a, mode in zip(rows["user_id"], rows["worker_id"], rows["activity"], rows["mode"], strict=True):
+        i = int(np.searchsorted(world.user_uid, uid))
+        place = int(act.PLACE[int(a)])
+        home = s.home_xy[i]
+        where = home if place == 0 else px[place - 1]
+        colour = MODE_COLOURS[MODE_NAMES[int(mode)]]
+        if place:
+            ax.plot([home[0], where[0]], [home[1], where[1]], color=colour, lw=1.6, alpha=0.8, zorder=3)
+        if (i, place) not in seen:
+            seen.add((i, place))
+            ax.scatter(*where, s=36, c="#6a3d9a", zorder=4)
+            ax.annotate(worker_name(world, int(wid)), where, fontsize=6, xytext=(-4, -9), textcoords="offset points",
+                        color="#333333")
+    for mode in ("walk", "transit", "car"):
+        ax.plot([], [], color=MODE_COLOURS[mode], label=mode)
+    ax.scatter([], [], s=36, c="#6a3d9a", label="user with worker")
+    ax.legend(fontsize=6.5, loc="lower right", frameon=False)
+    ax.set_title(f"World {key}: {world.cfg.regime.name} - day {world.day}", fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
+def outcome_figure(twins: TwinWorlds) -> Figure:
+    """Loneliness and wellbeing (what users live) beside plan adherence (what the organisation sees)."""
+    fig = Figure(figsize=(9.6, 2.6), dpi=64)
+    axes = fig.subplots(1, 3)
+    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.17, top=0.88, wspace=0.22)
+    for key, style in (("A", "-"), ("B", "--")):
+        world = twins.worlds[key]
+        ts = world.datacollector.model_vars
+        label = f"{key}: {world.cfg.regime.name}"
+        axes[0].plot(ts["loneliness_mean"], style, label=label)
+        axes[1].plot(ts["wellbeing_mean"], style, label=label)
+        axes[2].plot(plan_adherence_series(world), style, label=label)
+    for ax, title in zip(axes, ("Loneliness (UCLA-3, 3-9)", "Wellbeing (WEMWBS, 14-70)",
+                                "Plan adherence (the organisation's KPI)"), strict=True):
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("day", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    axes[2].set_ylim(0, 1.05)
+    axes[0].legend(fontsize=7, frameon=False)
+    return fig
+
+
+def snapshot(twins: TwinWorlds) -> dict[str, float]:
+    """Current outcomes of both worlds (for the text beside the plots)."""
+    out = {}
+    for key, world in twins.worlds.items():
+        s = world.users_state
+        out[f"{key}_ucla3"] = float(ucla3(s.loneliness).mean())
+        out[f"{key}_wemwbs"] = float(wemwbs(s.wellbeing).mean())
+        out[f"{key}_adherence"] = float(plan_adherence_series(world)[-1])
+    return out
+
+
+# -- the same views as ECharts options (drawn in the browser, so a step costs the server almost nothing) --
+def map_option(twins: TwinWorlds, key: str) -> dict:
+    world = twins.worlds[key]
+    s = world.users_state
+    rows = day_rows(world, world.day - 1)
+    trips = {m: [] for m in ("walk", "transit", "car")}
+    visited = []
+    for uid, wid, a, mode in zip(rows["user_id"], rows["worker_id"], rows["activity"], rows["mode"], strict=True):
+        i = int(np.searchsorted(world.user_uid, uid))
+        place = int(act.PLACE[int(a)])
+        home = s.home_xy[i].round(2).tolist()
+        where = home if place == 0 else s.place_xy[place - 1].round(2).tolist()
+        if place:
+            trips[MODE_NAMES[int(mode)]].append({"coords": [home, where]})
+        visited.append({"value": where, "name": f"user {i + 1} with {worker_name(world, int(wid))}"})
+    series = [
+        {"type": "scatter", "name": "places", "symbol": "rect", "symbolSize": 11, "itemStyle": {"color": "#f0c040"},
+         "label": {"show": True, "position": "right", "fontSize": 9, "formatter": "{b}"},
+         "data": [{"value": xy.round(2).tolist(), "name": n.replace("_", " ")}
+                  for xy, n in zip(s.place_xy, PLACE_NAMES[1:], strict=True)]},
+        {"type": "scatter", "name": "homes", "symbol": "triangle", "symbolSize": 7, "itemStyle": {"color": "#bbbbbb"},
+         "data": s.home_xy.round(2).tolist()},
+        *[{"type": "lines", "coordinateSystem": "cartesian2d", "name": m, "data": d,
+           "lineStyle": {"color": MODE_COLOURS[m], "width": 2.5, "opacity": 0.85}} for m, d in trips.items()],
+        {"type": "scatter", "name": "user with worker", "symbolSize": 12, "itemStyle": {"color": "#6a3d9a"},
+         "data": visited, "label": {"show": True, "position": "bottom", "fontSize": 8, "formatter": "{b}"}},
+    ]
+    return {
+        "legend": {"bottom": 0, "data": ["walk", "transit", "car", "user with worker"]},
+        "xAxis": {"show": False, "min": 0, "max": world.params.places.area_km},
+        "yAxis": {"show": False, "min": 0, "max": world.params.places.area_km},
+        "grid": {"left": 5, "right": 60, "top": 10, "bottom": 35},
+        "animation": False, "series": series,
+    }
+
+
+def outcome_option(twins: TwinWorlds, variable: str) -> dict:
+    titles = {"loneliness": "Loneliness (UCLA-3, 3-9)", "wellbeing": "Wellbeing (WEMWBS, 14-70)",
+              "adherence": "Plan adherence (the organisation's KPI)"}
+    series = []
+    for key, dash in (("A", "solid"), ("B", "dashed")):
+        world = twins.worlds[key]
+        if variable == "adherence":
+            y = plan_adherence_series(world)
+        else:
+            y = np.asarray(world.datacollector.model_vars[f"{variable}_mean"])
+        series.append({"type": "line", "name": f"{key}: {world.cfg.regime.name}", "showSymbol": False,
+                       "lineStyle": {"type": dash}, "data": np.round(y, 3).tolist()})
+    return {"title": {"text": titles[variable], "textStyle": {"fontSize": 12}}, "animation": False,
+            "legend": {"bottom": 0, "textStyle": {"fontSize": 10}}, "tooltip": {"trigger": "axis"},
+            "grid": {"left": 40, "right": 10, "top": 30, "bottom": 45},
+            "xAxis": {"type": "category", "name": "day", "data": list(range(twins.day + 1))},
+            "yAxis": {"type": "value", "scale": True, **({"min": 0, "max": 1} if variable == "adherence" else {})},
+            "series": series}
