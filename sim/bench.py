@@ -37,75 +37,54 @@ def time_boltzmann(n_agents: int = 200, steps: int = 200, seed: int = 1) -> floa
     return time.perf_counter() - t0
 
 
-def time_classroom_step(steps: int = 60) -> float:
-    """Milliseconds for one step of both twin worlds plus building every view (the server's redraw)."""
-    from sim.classroom import TwinWorlds, map_option, outcome_option, snapshot, story
-
-    twins = TwinWorlds()
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        twins.step()
-        for key in ("A", "B"):
-            map_option(twins, key)
-            story(twins, key)
-        for variable in ("loneliness", "wellbeing", "adherence"):
-            outcome_option(twins, variable)
-        snapshot(twins)
-        times.append(time.perf_counter() - t0)
-    return 1000 * float(sorted(times)[len(times) // 2])
+SCALE_SIZES = (200, 1000, 5000, 21500)
 
 
-def time_classroom_browser(clicks: int = 15) -> float | None:
-    """Milliseconds from a click on Step to the new day shown in Chromium (median), or None without a browser."""
-    import shutil
-    import socket
+def time_scaling(days: int = 365, sizes=SCALE_SIZES) -> dict[int, float]:
+    """Microseconds per user-day at each population size (about 13.4 users per worker)."""
+    return {n: 1e6 * time_sidl(n, max(1, round(n / 13.4)), days) / (n * days) for n in sizes}
+
+
+def time_national() -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of the national scenario in a fresh process, outputs included."""
+    import resource
     import subprocess
     import sys
-    import urllib.request
+    import tempfile
 
-    chromium = shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    if chromium is None:
-        return None
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "sim.app", "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1500, "height": 1500})
-            page.goto(url, wait_until="networkidle")
-            page.get_by_text("Story of user 1 in world A").wait_for(timeout=60_000)
-            times = []
-            for i in range(clicks):
-                ms = page.evaluate(
-                    """(day) => new Promise(resolve => {
-                        const t0 = performance.now();
-                        const done = () => document.body.innerText.includes(`Day ${day}.`);
-                        const obs = new MutationObserver(() => { if (done()) { obs.disconnect();
-                            requestAnimationFrame(() => resolve(performance.now() - t0)); } });
-                        obs.observe(document.body, {subtree: true, childList: true, characterData: true});
-                        [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'STEP').click();
-                    })""", i + 1)
-                times.append(ms)
-            browser.close()
-        return float(sorted(times[2:])[len(times[2:]) // 2])
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "sim.run", "scenario=national", "seed=1", f"hydra.run.dir={tmp}/n"],
+                       check=True, capture_output=True)
+        wall = time.perf_counter() - t0
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def time_sweep(seeds: int = 3, days: int = 1826) -> dict[str, float]:
+    """The regime sweep (8 regimes, municipality) serially and on 2 cores; parallel efficiency.
+
+    Efficiency = serial time / (2 x time on 2 cores). The full regime_comparison of the issue
+    (8 regimes x 50 seeds) is extrapolated from the measured time per run on 2 cores.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    regimes = "trust_based,npm,rigid_plan,car_ban,split_social,in_home_only,time_monitoring,rotation"
+    base = [sys.executable, "-m", "sim.run", "-m", "scenario=municipality", f"scenario.days={days}",
+            f"regime={regimes}", f"seed=range(1,{seeds + 1})"]
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, launcher in (("serial", ["hydra/launcher=basic"]),
+                               ("parallel", ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"])):
+            t0 = time.perf_counter()
+            subprocess.run([*base, *launcher, f"hydra.sweep.dir={tmp}/{name}"], check=True, capture_output=True)
+            out[f"sweep_{name}_seconds"] = time.perf_counter() - t0
+    runs = 8 * seeds
+    out["sweep_runs"] = runs
+    out["sweep_parallel_efficiency"] = out["sweep_serial_seconds"] / (2 * out["sweep_parallel_seconds"])
+    out["regime_comparison_400_runs_seconds_est"] = out["sweep_parallel_seconds"] / runs * 400
+    return out
 
 
 def measure(repeat: int = 3, days: int = 1826) -> dict[str, float]:
@@ -132,14 +111,30 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is kept")
     ap.add_argument("--days", type=int, default=1826, help="days of the municipality run")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--full", action="store_true",
+                    help="every figure of the performance issue: scaling curve, national, sweep efficiency")
+    ap.add_argument("--sweep-seeds", type=int, default=3, help="seeds per regime in the sweep-efficiency run")
+    ap.add_argument("--record", action="store_true", help="append the figures to benchmarks/record.csv")
     ap.add_argument("--app", action="store_true",
                     help="also time the classroom app (server and, with Chromium, browser)")
     args = ap.parse_args(argv)
     res = measure(args.repeat, args.days)
+    if args.full:
+        scaling = time_scaling()
+        res.update({f"us_per_user_day_n{n}": round(v, 4) for n, v in scaling.items()})
+        res["scaling_spread"] = round(max(scaling.values()) / min(scaling.values()), 3)
+        wall, rss = time_national()
+        res.update(national_seconds=round(wall, 2), national_peak_rss_mb=round(rss, 1),
+                   national_ratio_vs_boltzmann=round(scaling[21500] / res["boltzmann_us_per_agent_step"], 4))
+        res.update({k: round(v, 3) for k, v in time_sweep(args.sweep_seeds).items()})
     if args.app:
+        from sim.bench_app import time_classroom_browser, time_classroom_step
+
         res["classroom_step_redraw_ms"] = round(time_classroom_step(), 2)
         browser = time_classroom_browser()
         res["classroom_browser_click_to_update_ms"] = None if browser is None else round(browser, 1)
+    if args.record:
+        record(res)
     if args.json:
         print(json.dumps(res))
         return
@@ -147,12 +142,43 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  us per simulated user-day          {res['us_per_user_day']:8.3f}")
     print(f"  us per BoltzmannWealth agent-step  {res['boltzmann_us_per_agent_step']:8.3f}  (reference, same run)")
     print(f"  ratio (lower is better)            {res['ratio_vs_boltzmann']:8.3f}")
+    if args.full:
+        print("cost per user-day by population size (365 days; flat is the aim, +-25 %):")
+        for n in SCALE_SIZES:
+            print(f"  {n:6d} users  {res[f'us_per_user_day_n{n}']:8.3f} us")
+        print(f"  largest / smallest                 {res['scaling_spread']:8.2f}")
+        print(f"national (21,500 users, 1,600 workers, 365 days), outputs included: {res['national_seconds']} s, "
+              f"peak RSS {res['national_peak_rss_mb']} MB, {res['national_ratio_vs_boltzmann']} x Boltzmann")
+        print(f"regime sweep (8 regimes x {args.sweep_seeds} seeds, municipality): serial "
+              f"{res['sweep_serial_seconds']:.1f} s, 2 cores {res['sweep_parallel_seconds']:.1f} s, "
+              f"parallel efficiency {res['sweep_parallel_efficiency']:.2f}; 8 x 50 seeds on 2 cores est. "
+              f"{res['regime_comparison_400_runs_seconds_est'] / 60:.1f} min")
     if args.app:
         print(f"classroom app: step of both twins + building every view  {res['classroom_step_redraw_ms']:.1f} ms"
               " (target 100 ms)")
         if res["classroom_browser_click_to_update_ms"] is not None:
             ms = res["classroom_browser_click_to_update_ms"]
             print(f"classroom app: click on Step to new day drawn in Chromium {ms} ms (median of 13)")
+
+
+def record(res: dict) -> None:
+    """Append the figures with the commit to ``benchmarks/record.csv`` (a history to track)."""
+    import csv
+    import datetime
+    from pathlib import Path
+
+    from sim.runner import git_commit
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "record.csv"
+    path.parent.mkdir(exist_ok=True)
+    row = {"date": datetime.date.today().isoformat(), "commit": git_commit() or "-", **res}
+    rows = list(csv.DictReader(path.open())) if path.exists() else []
+    rows.append({k: str(v) for k, v in row.items()})
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 if __name__ == "__main__":
