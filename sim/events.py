@@ -21,6 +21,14 @@ COLUMNS: tuple[str, ...] = (
 PROVIDERS: tuple[str, ...] = ("sidl", "social_provider")
 
 
+#: Compact storage while the run lasts (a national run logs millions of activities).
+STORE_DTYPES = {
+    "user_id": np.int32, "worker_id": np.int32, "activity": np.int8, "category": np.int8, "place": np.int8,
+    "mode": np.int8, "minutes": np.float64, "travel_minutes": np.float64, "planned": bool, "together": bool,
+    "success": bool,
+}
+
+
 class EventLog:
     """Append-only log of activities; ``frame()`` gives the contract table.
 
@@ -43,8 +51,11 @@ class EventLog:
 
         Slots with ``activity < 0`` are empty and produce no row.
         """
-        self._blocks.append({"day": np.full(len(cols["user_id"]), day), "provider": np.full(len(cols["user_id"]),
-                             provider), **cols})
+        v = len(cols["user_id"])
+        block = {c: np.asarray(x, dtype=STORE_DTYPES[c]) for c, x in cols.items()}
+        block["day"] = np.full(v, day, dtype=np.int32)
+        block["provider"] = np.full(v, provider, dtype=np.int8)
+        self._blocks.append(block)
         self.rows += int(np.count_nonzero(cols["activity"] >= 0))
         self._flat = None
 
@@ -55,7 +66,7 @@ class EventLog:
 
     def _flatten(self) -> dict[str, np.ndarray]:
         if not self._blocks:
-            return {c: np.zeros(0, dtype=np.int64) for c in COLUMNS}
+            return {c: np.zeros(0, dtype=np.int32) for c in COLUMNS}
         stacked = {c: np.concatenate([b[c] for b in self._blocks]) for c in self._blocks[0]}
         on = stacked["activity"] >= 0
         per_visit = on.sum(axis=1)

@@ -8,6 +8,7 @@ plain :class:`sim.config.SimConfig`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.metadata
 import platform
 import subprocess
@@ -37,6 +38,7 @@ def simulate(cfg: SimConfig) -> SIDLModel:
     return model
 
 
+@functools.cache
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -47,6 +49,7 @@ def versions() -> dict[str, str]:
     return out
 
 
+@functools.cache
 def git_commit() -> str | None:
     """The source tree's commit (with ``-dirty`` if changed), or None outside git."""
     here = Path(__file__).resolve().parent
@@ -84,7 +87,8 @@ def run(cfg: SimConfig, out_dir: str | Path) -> dict[str, Any]:
     cfg = validate(cfg)
     out = Path(out_dir)
     t0 = time.perf_counter()
-    model = simulate(cfg)
+    model = SIDLModel(cfg)
+    model.run()
     wall = time.perf_counter() - t0
     summary = summarise(model)
     write_text(out / "config.yaml", config_yaml(cfg))
