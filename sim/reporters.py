@@ -98,11 +98,3 @@ USER_SNAPSHOT: dict[str, Callable[[SIDLModel], np.ndarray]] = {
     "network_active": lambda m: dynamics.active_ties(m.users_state, m.params),
     "landscape": landscape_size,
 }
-
-#: Which way is better for each summary outcome (+1 higher, -1 lower, 0 information).
-DIRECTION: dict[str, int] = {
-    "loneliness_mean_end": -1, "share_lonely_end": -1, "wellbeing_mean_end": +1,
-    "self_efficacy_mean_end": +1, "network_active_mean_end": +1, "landscape_mean_end": +1,
-    "plan_adherence": 0, "client_time_share": 0, "continuity": +1,
-    "failed_challenges_per_user_year": -1,
-}
