@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from joblib import Parallel, delayed
@@ -24,18 +23,7 @@ from SALib.sample import morris as morris_sample
 
 from sim.output import write_json, write_parquet
 from sim.store import finished, record_failure, run_id
-from sim.validate import ConfigError, config_from_dict, leaf_field
-
-
-def nested(dotted: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in dotted.items():
-        node = out
-        *head, last = key.split(".")
-        for part in head:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return out
+from sim.validate import ConfigError, config_from_dict, leaf_field, nested
 
 
 def merge(a: dict, b: dict) -> dict:

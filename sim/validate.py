@@ -126,6 +126,18 @@ def validate(cfg: SimConfig) -> SimConfig:
     return config_from_dict(dataclasses.asdict(cfg))
 
 
+def nested(dotted: dict[str, Any]) -> dict[str, Any]:
+    """``{"a.b": 1}`` -> ``{"a": {"b": 1}}``: dotted keys, as on the command line, to a config dict."""
+    out: dict[str, Any] = {}
+    for key, value in dotted.items():
+        node = out
+        *head, last = key.split(".")
+        for part in head:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return out
+
+
 def leaf_field(key: str) -> tuple[Any, dataclasses.Field] | None:
     """The (type, field) a dotted key names in the schema, or None if unknown."""
     cls: Any = SimConfig

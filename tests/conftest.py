@@ -7,18 +7,7 @@ from typing import Any
 import pytest
 
 from sim.model import SIDLModel
-from sim.validate import config_from_dict
-
-
-def nested(dotted: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in dotted.items():
-        node = out
-        *head, last = key.split(".")
-        for part in head:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return out
+from sim.validate import config_from_dict, nested
 
 
 def make_cfg(n_users: int = 60, n_workers: int = 5, days: int = 120, seed: int = 1, **dotted: Any):

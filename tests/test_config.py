@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.config import SimConfig
-from sim.validate import ConfigError, config_from_dict, leaf_field
-from tests.conftest import nested
+from sim.validate import ConfigError, config_from_dict, leaf_field, nested
 
 
 def leaves(cls=SimConfig, prefix=""):
