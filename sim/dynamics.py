@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
 from sim.config import ModelParams
 from sim.places import PLACE_NAMES
 from sim.population import UserState
@@ -52,11 +53,9 @@ def own_doing(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None
     """
     h = pars.household
     u = rng.random(s.needs.shape)
-    reach = s.landscape[:, NEED_PLACE]
-    done = (s.needs >= 1) & reach & (u < h.own_doing_rate * s.self_efficacy[:, None])
-    s.needs -= done
-    k = done.sum(axis=1)
-    s.self_efficacy += (1 - (1 - h.own_doing_se_gain) ** k) * (1 - s.self_efficacy)
+    keep = (1 - h.own_doing_se_gain) ** np.arange(s.needs.shape[1] + 1)
+    kernels.own_doing(s.needs, s.landscape[:, NEED_PLACE], u, h.own_doing_rate * s.self_efficacy, s.self_efficacy,
+                      keep)
 
 
 def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
@@ -79,11 +78,9 @@ def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -
     """
     net = pars.network
     drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (s.courage + s.self_efficacy)
-    p = s.tie_strength**2 * drive[s.tie_user]
-    met = rng.random(s.tie_strength.size) < p
-    s.tie_strength *= np.exp(-1.0 / net.decay_days)
-    s.tie_strength += met * net.contact_boost * (1 - s.tie_strength)
-    s.contacts_today += s.per_user(met)
+    draws = rng.random(s.tie_strength.size)
+    kernels.network_contact(s.tie_strength, s.tie_user, drive, draws, np.exp(-1.0 / net.decay_days),
+                            net.contact_boost, s.contacts_today)
 
 
 def reactivate_ties(s: UserState, users: np.ndarray, k: int, strength: float) -> None:
@@ -187,9 +184,9 @@ def relax(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     Each state relaxes toward the level its drivers sustain; the day's events
     (visits, outings, contact) have already moved it, so they act as pulses.
     """
-    w, h = pars.wellbeing, pars.household
-    relax_loneliness(s, pars, rng)
-    a_target = s.anxiety_trait * (1 - w.anxiety_se_buffer * s.self_efficacy)
-    s.anxiety[:] = np.clip(s.anxiety + w.anxiety_rate * (a_target - s.anxiety), 0, 1)
-    s.self_efficacy[:] = np.clip(s.self_efficacy + h.se_decay * (h.se_floor - s.self_efficacy), 0, 1)
-    s.wellbeing[:] = np.clip(s.wellbeing + w.rate * (wellbeing_target(s, pars) - s.wellbeing), 0, 1)
+    lo, w, h = pars.loneliness, pars.wellbeing, pars.household
+    noise = lo.noise_sd * rng.standard_normal(s.n)
+    kernels.relax(s.loneliness, s.contacts_week, s.contacts_today, s.loneliness_offset, s.anxiety, s.anxiety_trait,
+                  s.self_efficacy, s.wellbeing, s.needs, noise, lo.memory_days, lo.contact_scale, lo.level_min,
+                  lo.level_max, lo.rate, w.anxiety_rate, w.anxiety_se_buffer, h.se_decay, h.se_floor, w.rate, w.base,
+                  w.se_weight, w.loneliness_weight, w.anxiety_weight, w.needs_weight, h.need_cap)
