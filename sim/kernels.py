@@ -52,3 +52,60 @@ def own_doing(needs, reach, draws, chance, se, keep):  # pragma: no cover - comp
                 needs[i, j] -= 1
                 k += 1
         se[i] += (1 - keep[k]) * (1 - se[i])
+
+
+@njit(cache=True)
+def negotiate(pending, allowed, travel, mode, feared, pushed, plan, dare, courage, tog_draw, perception, knowledge,
+              taste, visit_minutes, is_task, demand, pleasure, is_talk, act_minutes, outside, together_prob,
+              coffee_minutes, together_factor, urgency_weight, urgency_scale, misfit_weight, perception_noise,
+              choice_noise, dare_weight, plan_weight, voice, forced, chosen, mode_out, minutes_out, travel_out,
+              together_out, challenge_out, fit_out, user_top):  # pragma: no cover - compiled
+    """Score, then choose greedily while time is left (visits.negotiate; same arithmetic, same order)."""
+    v_n, a_n = pending.shape
+    k_n = chosen.shape[1]
+    score = np.empty(a_n)
+    duration = np.empty(a_n)
+    minutes = np.empty(a_n)
+    together = np.empty(a_n, dtype=np.bool_)
+    for v in range(v_n):
+        c = courage[v]
+        seen = c + perception_noise * (1.0 - knowledge[v]) * perception[v]
+        best_user, top = -np.inf, 0
+        for a in range(a_n):
+            together[a] = is_task[a] and c >= demand[a] and tog_draw[v] < together_prob
+            base = coffee_minutes if is_talk[a] else act_minutes[a]
+            minutes[a] = base * together_factor if together[a] else base
+            duration[a] = minutes[a] + travel[v, a]
+            feasible = allowed[v, a] and np.isfinite(travel[v, a]) and ((not feared[v, a]) or dare[v] or pushed[v, a])
+            urgency = urgency_weight * (1.0 - np.exp(-pending[v, a] / urgency_scale))
+            misfit = abs(demand[a] - c)
+            misfit_seen = abs(demand[a] - seen)
+            proposed = 1.0 if (feared[v, a] and dare[v]) else 0.0
+            pushed_or = 1.0 if (pushed[v, a] or proposed > 0) else 0.0
+            user = pleasure[a] + urgency - misfit_weight * misfit + choice_noise * taste[v, a] + dare_weight * proposed
+            worker = urgency + plan_weight * (1.0 if plan[v, a] else 0.0) - misfit_weight * misfit_seen \
+                + dare_weight * pushed_or
+            if feasible:
+                score[a] = forced if pushed[v, a] else voice * user + (1 - voice) * worker
+                if user > best_user:
+                    best_user, top = user, a
+            else:
+                score[a] = -np.inf
+        user_top[v] = top
+        left = visit_minutes[v]
+        for k in range(k_n):
+            best, best_score = -1, -np.inf
+            for a in range(a_n):
+                if duration[a] <= left and score[a] > best_score:
+                    best, best_score = a, score[a]
+            if best < 0:
+                continue
+            chosen[v, k] = best
+            left -= duration[best]
+            score[best] = -np.inf
+            mode_out[v, k] = mode[v, best]
+            minutes_out[v, k] = minutes[best]
+            travel_out[v, k] = travel[v, best] if outside[best] else 0.0
+            together_out[v, k] = together[best]
+            challenge_out[v, k] = feared[v, best]
+            fit_out[v, k] = 1.0 - abs(demand[best] - c)

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import activities as act
-from sim import dynamics
+from sim import dynamics, kernels
 from sim.config import Becoming
-from sim.places import MODE_NAMES, NONE, TRANSIT
+from sim.places import MODE_NAMES, TRANSIT
 from sim.trips import case_code
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ N_MODES = len(MODE_NAMES)
 #: Columns of the per-user uniform block: five per visit, three per activity slot.
 TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
 PER_SLOT = 3
+IS_TALK = act.CATEGORY == act.TALK
 #: Score of a pushed activity: above any negotiated score.
 FORCED = 1e6
 HOME, ADMIN = act.NEED_NAMES.index("home"), act.NEED_NAMES.index("admin")
@@ -123,6 +124,8 @@ def travel_options(
 def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None) -> Choice:
     """M2: user and worker choose the visit's content together, within the rules.
 
+    The rules' hooks shape what is allowed, how one travels and what is pushed;
+    the scoring and the choice run in a compiled loop (:func:`sim.kernels.negotiate`).
     Scores blend the user's wish (pleasure, pressing needs, today's courage,
     a proposed challenge) and the worker's (needs, the formal plan, their
     reading of the user's day, which is noisier the less they know the user,
@@ -141,58 +144,21 @@ def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None)
     modes = rules.travel_modes(model, batch, np.ones((v_n, N_MODES), dtype=bool))
     pushed = rules.pushed_challenges(model, batch, np.zeros((v_n, a_n), dtype=bool))
     mode, travel, feared = travel_options(model, batch, modes, pushed, rules)
-    feasible = allowed & np.isfinite(travel) & (~feared | batch.dare[:, None] | pushed)
 
-    c = batch.courage
-    able = c[:, None] >= act.DEMAND[None, :]
-    together = act.IS_TASK[None, :] & able & (d.uniform[:, TOGETHER] < pars.household.together_prob)[:, None]
-    base = np.where(act.CATEGORY == act.TALK, pars.talk.coffee_minutes, act.MINUTES)
-    minutes = np.where(together, base * pars.household.together_time_factor, base)
-    duration = minutes + travel  # inf where unreachable: never fits
-
-    urgency = neg.urgency_weight * (1.0 - np.exp(-pending / neg.urgency_scale))
-    misfit = np.abs(act.DEMAND[None, :] - c[:, None])
-    noise = pars.relation.perception_noise * (1.0 - batch.knowledge)
-    seen = c + noise * d.perception
-    misfit_seen = np.abs(act.DEMAND[None, :] - seen[:, None])
-    proposed = feared & batch.dare[:, None]
-    user = (
-        act.PLEASURE[None, :] + urgency - neg.misfit_weight * misfit
-        + neg.choice_noise * d.taste + neg.dare_weight * proposed
+    out = Choice(
+        activity=np.full((v_n, k_n), -1), mode=np.zeros((v_n, k_n), dtype=np.int64), minutes=np.zeros((v_n, k_n)),
+        travel=np.zeros((v_n, k_n)), together=np.zeros((v_n, k_n), dtype=bool),
+        challenge=np.zeros((v_n, k_n), dtype=bool), fit=np.zeros((v_n, k_n)), user_top=np.zeros(v_n, dtype=np.int64),
     )
-    worker = (
-        urgency + neg.plan_weight * batch.plan - neg.misfit_weight * misfit_seen
-        + neg.dare_weight * (pushed | proposed)
+    kernels.negotiate(
+        pending, allowed, travel, mode, feared, pushed, batch.plan, batch.dare, batch.courage, d.uniform[:, TOGETHER],
+        d.perception, batch.knowledge, d.taste, batch.minutes.astype(float), act.IS_TASK, act.DEMAND, act.PLEASURE,
+        IS_TALK, act.MINUTES, act.OUTSIDE, pars.household.together_prob, float(pars.talk.coffee_minutes),
+        pars.household.together_time_factor, neg.urgency_weight, neg.urgency_scale, neg.misfit_weight,
+        pars.relation.perception_noise, neg.choice_noise, neg.dare_weight, neg.plan_weight, neg.user_voice, FORCED,
+        out.activity, out.mode, out.minutes, out.travel, out.together, out.challenge, out.fit, out.user_top,
     )
-    score = np.where(feasible, neg.user_voice * user + (1 - neg.user_voice) * worker, -np.inf)
-    score = np.where(pushed & feasible, FORCED, score)  # a pushed goal goes first, ready or not
-    user_top = np.argmax(np.where(feasible, user, -np.inf), axis=1)
-
-    left = batch.minutes.astype(float).copy()
-    rows = np.arange(v_n)
-    chosen = np.full((v_n, k_n), -1)
-    for k in range(k_n):
-        fits = duration <= left[:, None]
-        cand = np.where(fits, score, -np.inf)
-        best = np.argmax(cand, axis=1)
-        ok = np.isfinite(cand[rows, best])
-        chosen[ok, k] = best[ok]
-        left[ok] -= duration[rows[ok], best[ok]]
-        score[rows[ok], best[ok]] = -np.inf
-
-    a = np.maximum(chosen, 0)
-    r = rows[:, None]
-    empty = chosen < 0
-    return Choice(
-        activity=chosen,
-        mode=np.where(empty, NONE, mode[r, a]),
-        minutes=np.where(empty, 0.0, minutes[r, a]),
-        travel=np.where(empty, 0.0, np.where(act.OUTSIDE[a], travel[r, a], 0.0)),
-        together=~empty & together[r, a],
-        challenge=~empty & feared[r, a],
-        fit=np.where(empty, 0.0, 1.0 - misfit[r, a]),
-        user_top=user_top,
-    )
+    return out
 
 
 def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
