@@ -109,3 +109,81 @@ def negotiate(pending, allowed, travel, mode, feared, pushed, plan, dare, courag
             together_out[v, k] = together[best]
             challenge_out[v, k] = feared[v, best]
             fit_out[v, k] = 1.0 - abs(demand[best] - c)
+
+
+@njit(cache=True)
+def live_activities(users, activity, together, fit, minutes, travel, user_top, slot_draws, needs, se, wb, contacts,
+                    landscape, fear_place, need_of, pleasure_of, place_of, outside_of, is_talk, share, together_gain,
+                    for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob, talk_minutes,
+                    quality):  # pragma: no cover - compiled
+    """Tasks, capacity, pleasure, contact in passing, places learnt (visits.live, before challenges)."""
+    v_n, k_n = activity.shape
+    for v in range(v_n):
+        u = users[v]
+        keep = 1.0
+        pleasure = 0.0
+        n_out = 0
+        talk = 0.0
+        fit_sum = 0.0
+        n_on = 0
+        for k in range(k_n):
+            a = activity[v, k]
+            if a < 0:
+                continue
+            n_on += 1
+            fit_sum += fit[v, k]
+            need = need_of[a]
+            if need >= 0:
+                needs[u, need] -= 1.0
+                keep *= 1.0 - (together_gain if together[v, k] else for_user_gain) * fit[v, k]
+            pleasure += pleasure_gain * pleasure_of[a] * fit[v, k]
+            if is_talk[a]:
+                talk += minutes[v, k]
+            else:
+                talk += share[v] * (minutes[v, k] + travel[v, k])
+            if outside_of[a]:
+                n_out += 1
+                p = place_of[a]
+                if not fear_place[u, p] and slot_draws[v, k] < learn_prob:
+                    landscape[u, p] = True
+        for j in range(needs.shape[1]):
+            needs[u, j] = max(needs[u, j], 0.0)
+        se[u] = 1.0 - (1.0 - se[u]) * keep
+        chose = 1.0 if (activity[v, 0] >= 0 and activity[v, 0] == user_top[v]) else 0.0
+        wb[u] += pleasure + choice_gain * chose
+        contacts[u] += incidental * n_out
+        talk_minutes[v] = talk
+        quality[v] = fit_sum / max(n_on, 1) if n_on > 0 else 1.0
+
+
+@njit(cache=True)
+def live_relation(users, alliance, knowledge, by_regular, talk_minutes, quality, enable_draw, solve_draw, spark_draw,
+                  needs, se, wb, anxiety, contacts, alliance_state, knowledge_state, contact_weight, anxiety_relief,
+                  enable_prob, own_doing_gain, coffee_minutes, heard_gain, solve_prob, spark_prob, alliance_gain,
+                  knowledge_gain, mutuality, home, admin, sparked):  # pragma: no cover - compiled
+    """Presence, talk and the relation (visits._presence, visits._talk, visits.live); flags sparked visits."""
+    for v in range(users.size):
+        u = users[v]
+        al = alliance[v]
+        contacts[u] += contact_weight * al
+        anxiety[u] = max(anxiety[u] - anxiety_relief * al, 0.0)
+        if enable_draw[v] < enable_prob:
+            kind = admin if needs[u, admin] > needs[u, home] else home
+            if needs[u, kind] >= 1:
+                needs[u, kind] -= 1
+                se[u] += own_doing_gain * (1 - se[u])
+    for v in range(users.size):
+        u = users[v]
+        al = alliance[v]
+        tq = min(talk_minutes[v] / coffee_minutes, 1.0)
+        wb[u] += heard_gain * tq * al
+        if solve_draw[v] < solve_prob * tq and needs[u, admin] >= 1:
+            needs[u, admin] -= 1
+        sparked[v] = spark_draw[v] < spark_prob * tq * al
+    for v in range(users.size):
+        if by_regular[v]:
+            u = users[v]
+            al, kn = alliance[v], knowledge[v]
+            tq = min(talk_minutes[v] / coffee_minutes, 1.0)
+            alliance_state[u] = al + alliance_gain * (1 - al) * quality[v] * (1 + mutuality * tq)
+            knowledge_state[u] = kn + knowledge_gain * (1 - kn)

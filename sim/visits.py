@@ -164,52 +164,42 @@ def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None)
 def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
     """M3-M8: the effects of what was done, on the users visited today.
 
-    All activities of the day are handled at once as (V, K) arrays; gains that
+    Tasks, capacity built, pleasure, contact in passing and places learnt
+    (:func:`sim.kernels.live_activities`); then feared activities tried today
+    (:func:`_challenges`, rare, in numpy); then the worker's presence (M4), talk
+    (M7) and the relation (M8) (:func:`sim.kernels.live_relation`). Gains that
     compound (self-efficacy) multiply across a visit's activities. Returns the
     (V, K) success flags for the event log (False only for failed challenges).
     """
     d = batch.draws
     s, pars = model.users_state, model.params
-    h, pl, tk, rel = pars.household, pars.places, pars.talk, pars.relation
+    h, pl, tk, rel, pr = pars.household, pars.places, pars.talk, pars.relation, pars.presence
     u = batch.users
-    on = ch.activity >= 0
-    a = np.maximum(ch.activity, 0)
-    need = act.NEED[a]
-    task = on & (need >= 0)
-    rows = np.repeat(u[:, None], a.shape[1], axis=1)
-    np.subtract.at(s.needs, (rows[task], need[task]), 1.0)
-    np.maximum(s.needs, 0.0, out=s.needs)
-    gain = np.where(ch.together, h.together_se_gain, h.for_user_se_gain) * ch.fit * task
-    s.self_efficacy[u] = 1.0 - (1.0 - s.self_efficacy[u]) * np.multiply.reduce(1.0 - gain, axis=1)
-    pleasure = (pl.pleasure_wellbeing_gain * act.PLEASURE[a] * ch.fit * on).sum(axis=1)
-    chose = on[:, 0] & (a[:, 0] == ch.user_top)
-    s.wellbeing[u] += pleasure + pars.negotiation.choice_wellbeing_gain * chose
-
-    outside = on & act.OUTSIDE[a]
-    place = act.PLACE[a]
-    s.contacts_today[u] += pl.incidental_contact_weight * outside.sum(axis=1)
-    k_n = a.shape[1]
+    v_n, k_n = ch.activity.shape
     slot_draws = d.uniform[:, 5 : 5 + PER_SLOT * k_n].reshape(-1, k_n, PER_SLOT)
-    learn = outside & ~s.fear_place[rows, place] & (slot_draws[:, :, 0] < pl.landscape_learn_prob)
-    s.landscape[rows[learn], place[learn]] = True
-
-    success = np.ones(a.shape, dtype=bool)
-    if (on & ch.challenge).any():
-        success = _challenges(model, batch, ch, on & ch.challenge, slot_draws)
-
-    share = model.rules.talk_share(model, batch, np.full(batch.size, tk.talk_share))
-    talk = np.where(act.CATEGORY[a] == act.TALK, ch.minutes, share[:, None] * (ch.minutes + ch.travel))
-    talk_minutes = (talk * on).sum(axis=1)
+    share = model.rules.talk_share(model, batch, np.full(v_n, tk.talk_share))
+    talk_minutes, quality = np.zeros(v_n), np.zeros(v_n)
+    kernels.live_activities(
+        u, ch.activity, ch.together, ch.fit, ch.minutes, ch.travel, ch.user_top,
+        np.ascontiguousarray(slot_draws[:, :, 0]), s.needs, s.self_efficacy, s.wellbeing, s.contacts_today,
+        s.landscape, s.fear_place, act.NEED, act.PLEASURE, act.PLACE, act.OUTSIDE, IS_TALK, share,
+        h.together_se_gain, h.for_user_se_gain, pl.pleasure_wellbeing_gain, pars.negotiation.choice_wellbeing_gain,
+        pl.incidental_contact_weight, pl.landscape_learn_prob, talk_minutes, quality,
+    )
+    tried = (ch.activity >= 0) & ch.challenge
+    success = _challenges(model, batch, ch, tried, slot_draws) if tried.any() else np.ones((v_n, k_n), dtype=bool)
     if not batch.with_worker:
         return success
-    _presence(model, batch)
-    _talk(model, batch, talk_minutes)
-    n_on = on.sum(axis=1)
-    quality = np.where(n_on > 0, (ch.fit * on).sum(axis=1) / np.maximum(n_on, 1), 1.0)
-    tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
-    al, kn, reg = batch.alliance, batch.knowledge, batch.by_regular
-    s.alliance[u[reg]] = (al + rel.alliance_gain * (1 - al) * quality * (1 + tk.mutuality * tq))[reg]
-    s.knowledge[u[reg]] = (kn + rel.knowledge_gain * (1 - kn))[reg]
+    sparked = np.zeros(v_n, dtype=bool)
+    kernels.live_relation(
+        u, batch.alliance, batch.knowledge, batch.by_regular, talk_minutes, quality, d.uniform[:, ENABLE],
+        d.uniform[:, SOLVE], d.uniform[:, SPARK], s.needs, s.self_efficacy, s.wellbeing, s.anxiety, s.contacts_today,
+        s.alliance, s.knowledge, pr.contact_weight, pr.anxiety_relief, pr.enable_own_doing, h.own_doing_se_gain,
+        float(tk.coffee_minutes), tk.heard_wellbeing_gain, tk.problem_solve_prob, tk.spark_prob, rel.alliance_gain,
+        rel.knowledge_gain, tk.mutuality, HOME, ADMIN, sparked,
+    )
+    if sparked.any():
+        dynamics.reactivate_ties(s, u[sparked], tk.spark_ties, pars.network.reactivated_strength)
     return success
 
 
@@ -238,37 +228,6 @@ def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, tried: np.ndarr
         dynamics.reactivate_ties(s, u[again], 1, pars.network.reactivated_strength)
         success[v, k] = won
     return success
-
-
-def _presence(model: SIDLModel, batch: VisitBatch) -> None:
-    """M4: the worker's presence, at a known time, is contact, calm and a push to act."""
-    d = batch.draws
-    s, pr, h = model.users_state, model.params.presence, model.params.household
-    u = batch.users
-    al = batch.alliance
-    s.contacts_today[u] += pr.contact_weight * al
-    s.anxiety[u] = np.maximum(s.anxiety[u] - pr.anxiety_relief * al, 0.0)
-    go = u[d.uniform[:, ENABLE] < pr.enable_own_doing]
-    kind = np.where(s.needs[go, ADMIN] > s.needs[go, HOME], ADMIN, HOME)
-    go, kind = go[s.needs[go, kind] >= 1], kind[s.needs[go, kind] >= 1]
-    s.needs[go, kind] -= 1
-    s.self_efficacy[go] += h.own_doing_se_gain * (1 - s.self_efficacy[go])
-
-
-def _talk(model: SIDLModel, batch: VisitBatch, talk_minutes: np.ndarray) -> None:
-    """M7: being heard lifts wellbeing; talk solves problems and sparks projects."""
-    d = batch.draws
-    s, pars = model.users_state, model.params
-    tk = pars.talk
-    u = batch.users
-    tq = np.minimum(talk_minutes / tk.coffee_minutes, 1.0)
-    al = batch.alliance
-    s.wellbeing[u] += tk.heard_wellbeing_gain * tq * al
-    solve = u[(d.uniform[:, SOLVE] < tk.problem_solve_prob * tq) & (s.needs[u, ADMIN] >= 1)]
-    s.needs[solve, ADMIN] -= 1
-    spark = d.uniform[:, SPARK] < tk.spark_prob * tq * al
-    if spark.any():
-        dynamics.reactivate_ties(s, u[spark], tk.spark_ties, pars.network.reactivated_strength)
 
 
 def success_probability(
