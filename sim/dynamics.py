@@ -28,8 +28,7 @@ def update_courage(s: UserState, pars: ModelParams, rng: np.random.Generator) ->
     """M1: today's courage, an AR(1) around the personal mean (002 §3.2)."""
     d = pars.daily
     eps = rng.standard_normal(s.n)
-    innov = d.daily_sd * np.sqrt(1.0 - d.persistence**2) * eps
-    s.courage[:] = np.clip(s.courage_trait + d.persistence * (s.courage - s.courage_trait) + innov, 0, 1)
+    kernels.courage(s.courage, s.courage_trait, eps, d.persistence, d.daily_sd * np.sqrt(1.0 - d.persistence**2))
 
 
 def brave(s: UserState, pars: ModelParams) -> np.ndarray:
@@ -61,10 +60,9 @@ def own_doing(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None
 def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     """M5/M9: a user goes out alone to a known place and meets people in passing."""
     pl = pars.places
-    known = s.landscape[:, 1:].sum(axis=1)
-    p_out = pl.own_outing_rate * s.self_efficacy * np.minimum(known / pl.outing_saturation, 1.0)
-    out = rng.random(s.n) < p_out
-    s.contacts_today += pl.incidental_contact_weight * out
+    draws = rng.random(s.n)
+    kernels.own_outings(s.landscape, s.self_efficacy, draws, pl.own_outing_rate, pl.outing_saturation,
+                        pl.incidental_contact_weight, s.contacts_today)
 
 
 def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:

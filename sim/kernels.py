@@ -187,3 +187,21 @@ def live_relation(users, alliance, knowledge, by_regular, talk_minutes, quality,
             tq = min(talk_minutes[v] / coffee_minutes, 1.0)
             alliance_state[u] = al + alliance_gain * (1 - al) * quality[v] * (1 + mutuality * tq)
             knowledge_state[u] = kn + knowledge_gain * (1 - kn)
+
+
+@njit(cache=True)
+def courage(c, trait, eps, persistence, coef):  # pragma: no cover - compiled
+    """Today's courage, AR(1) around the personal mean (dynamics.update_courage)."""
+    for i in range(c.size):
+        c[i] = min(max(trait[i] + persistence * (c[i] - trait[i]) + coef * eps[i], 0.0), 1.0)
+
+
+@njit(cache=True)
+def own_outings(landscape, se, draws, rate, saturation, weight, contacts):  # pragma: no cover - compiled
+    """Outings alone to known places, contact in passing (dynamics.own_outings)."""
+    for i in range(se.size):
+        known = 0
+        for p in range(1, landscape.shape[1]):
+            known += landscape[i, p]
+        if draws[i] < rate * se[i] * min(known / saturation, 1.0):
+            contacts[i] += weight
