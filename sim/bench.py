@@ -87,7 +87,7 @@ def time_sweep(seeds: int = 3, days: int = 1826) -> dict[str, float]:
     return out
 
 
-def measure(repeat: int = 3, days: int = 1826) -> dict[str, float]:
+def measure(repeat: int = 5, days: int = 1826) -> dict[str, float]:
     n_users, n_workers, agents, steps = 200, 15, 200, 200
     sidl = min(time_sidl(n_users, n_workers, days) for _ in range(repeat))
     boltz = min(time_boltzmann(agents, steps) for _ in range(repeat))
@@ -108,7 +108,7 @@ def measure(repeat: int = 3, days: int = 1826) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is kept")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per figure; the best is kept")
     ap.add_argument("--days", type=int, default=1826, help="days of the municipality run")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--full", action="store_true",

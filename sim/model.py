@@ -62,7 +62,8 @@ class SIDLModel(mesa.Model):
         self._workers = list(SupportWorker.create_agents(self, n_workers, np.arange(n_workers)))
         self.worker_uid = np.array([w.unique_id for w in self._workers])
         self.user_uid = np.array([a.unique_id for a in self.users])
-        self._met: list[np.ndarray] = []  # (user index, worker id) pairs of each day's visits
+        self._met_users: list[np.ndarray] = []  # who was visited each day ...
+        self._met_workers: list[np.ndarray] = []  # ... and by which worker id
 
         self.rules = build_rules(cfg.regime)
         self.rules.bind(self)
@@ -106,10 +107,10 @@ class SIDLModel(mesa.Model):
     def distinct_workers(self) -> np.ndarray:
         """Different workers each user has met so far (P11 rotation proxy)."""
         n = self.users_state.n
-        if not self._met:
+        if not self._met_users:
             return np.zeros(n, dtype=np.int64)
-        pairs = np.unique(np.concatenate(self._met, axis=1), axis=1)
-        self._met = [pairs]
+        pairs = np.unique(np.stack([np.concatenate(self._met_users), np.concatenate(self._met_workers)]), axis=1)
+        self._met_users, self._met_workers = [pairs[0]], [pairs[1]]
         return np.bincount(pairs[0], minlength=n)
 
     # -- organisation -----------------------------------------------------------
@@ -176,7 +177,8 @@ class SIDLModel(mesa.Model):
         batch.by_regular = uid == regular_uid
         batch.alliance = np.where(batch.by_regular, s.alliance[u], rel.initial_alliance)
         batch.knowledge = np.where(batch.by_regular, s.knowledge[u], 0.0)
-        self._met.append(np.stack([u, uid]))
+        self._met_users.append(u)
+        self._met_workers.append(uid)
         return uid
 
     def make_batch(self, users: np.ndarray, draws: VisitDraws) -> tuple[VisitBatch, np.ndarray]:
@@ -251,5 +253,5 @@ class SIDLModel(mesa.Model):
             self.day, provider, user_id=self.user_uid[batch.users], worker_id=uid,
             activity=ch.activity, category=np.where(ch.challenge, act.CHALLENGE, act.CATEGORY[a]), place=act.PLACE[a],
             mode=ch.mode, minutes=ch.minutes, travel_minutes=ch.travel,
-            planned=np.take_along_axis(batch.plan, a, axis=1), together=ch.together, success=success,
+            planned=batch.plan[np.arange(a.shape[0])[:, None], a], together=ch.together, success=success,
         )
