@@ -13,21 +13,17 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 
-import matplotlib
+import mesa
+import numpy as np
+from omegaconf import OmegaConf
 
-matplotlib.use("Agg")
-import mesa  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from omegaconf import OmegaConf  # noqa: E402
-
-from sim import activities as act  # noqa: E402
-from sim.config import SimConfig  # noqa: E402
-from sim.model import SIDLModel  # noqa: E402
-from sim.places import MODE_NAMES, PLACE_NAMES  # noqa: E402
-from sim.reporters import ucla3, wemwbs  # noqa: E402
-from sim.run import CONF_DIR  # noqa: E402
-from sim.validate import config_from_dict  # noqa: E402
+from sim import activities as act
+from sim.config import SimConfig
+from sim.model import SIDLModel
+from sim.places import MODE_NAMES, PLACE_NAMES
+from sim.reporters import ucla3, wemwbs
+from sim.run import CONF_DIR
+from sim.validate import config_from_dict
 
 RULES = ("rigid_plan", "car_ban", "split_social", "in_home_only", "time_monitoring", "rotation")
 REGIMES = ("trust_based", "npm", "no_support", *RULES)
@@ -170,67 +166,6 @@ def plan_adherence_series(world: SIDLModel) -> np.ndarray:
     total = np.bincount(days[sidl], minlength=world.day + 1)
     cum_t = np.cumsum(total)
     return np.divide(np.cumsum(planned), cum_t, out=np.zeros_like(out), where=cum_t > 0)[: world.day + 1]
-
-
-# -- drawing ------------------------------------------------------------------------------------------
-def map_figure(twins: TwinWorlds, key: str) -> Figure:
-    """Where users and workers are today, and how they got there."""
-    world = twins.worlds[key]
-    s = world.users_state
-    fig = Figure(figsize=(4.6, 4.2), dpi=64)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.93)
-    ax = fig.add_subplot()
-    px = s.place_xy
-    ax.scatter(px[:, 0], px[:, 1], marker="s", s=60, c="#f0c040", edgecolors="k", linewidths=0.5, zorder=2)
-    for (x, y), name in zip(px, PLACE_NAMES[1:], strict=True):
-        ax.annotate(name.replace("_", " "), (x, y), fontsize=6.5, xytext=(3, 3), textcoords="offset points")
-    ax.scatter(s.home_xy[:, 0], s.home_xy[:, 1], marker="^", s=22, c="#bbbbbb", zorder=1)
-    rows = day_rows(world, world.day - 1)
-    seen = set()
-    for uid, wid, a, mode in zip(rows["user_id"], rows["worker_id"], rows["activity"], rows["mode"], strict=True):
-        i = int(np.searchsorted(world.user_uid, uid))
-        place = int(act.PLACE[int(a)])
-        home = s.home_xy[i]
-        where = home if place == 0 else px[place - 1]
-        colour = MODE_COLOURS[MODE_NAMES[int(mode)]]
-        if place:
-            ax.plot([home[0], where[0]], [home[1], where[1]], color=colour, lw=1.6, alpha=0.8, zorder=3)
-        if (i, place) not in seen:
-            seen.add((i, place))
-            ax.scatter(*where, s=36, c="#6a3d9a", zorder=4)
-            ax.annotate(worker_name(world, int(wid)), where, fontsize=6, xytext=(-4, -9), textcoords="offset points",
-                        color="#333333")
-    for mode in ("walk", "transit", "car"):
-        ax.plot([], [], color=MODE_COLOURS[mode], label=mode)
-    ax.scatter([], [], s=36, c="#6a3d9a", label="user with worker")
-    ax.legend(fontsize=6.5, loc="lower right", frameon=False)
-    ax.set_title(f"World {key}: {world.cfg.regime.name} - day {world.day}", fontsize=9)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    return fig
-
-
-def outcome_figure(twins: TwinWorlds) -> Figure:
-    """Loneliness and wellbeing (what users live) beside plan adherence (what the organisation sees)."""
-    fig = Figure(figsize=(9.6, 2.6), dpi=64)
-    axes = fig.subplots(1, 3)
-    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.17, top=0.88, wspace=0.22)
-    for key, style in (("A", "-"), ("B", "--")):
-        world = twins.worlds[key]
-        ts = world.datacollector.model_vars
-        label = f"{key}: {world.cfg.regime.name}"
-        axes[0].plot(ts["loneliness_mean"], style, label=label)
-        axes[1].plot(ts["wellbeing_mean"], style, label=label)
-        axes[2].plot(plan_adherence_series(world), style, label=label)
-    for ax, title in zip(axes, ("Loneliness (UCLA-3, 3-9)", "Wellbeing (WEMWBS, 14-70)",
-                                "Plan adherence (the organisation's KPI)"), strict=True):
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("day", fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.grid(alpha=0.3)
-    axes[2].set_ylim(0, 1.05)
-    axes[0].legend(fontsize=7, frameon=False)
-    return fig
 
 
 def snapshot(twins: TwinWorlds) -> dict[str, float]:

@@ -65,6 +65,12 @@ def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> No
                         pl.incidental_contact_weight, s.contacts_today)
 
 
+def contact_drive(s: UserState, pars: ModelParams, courage: np.ndarray) -> np.ndarray:
+    """M9: how much a user seeks contact: less when lonely (withdrawal), more when brave and capable."""
+    net = pars.network
+    return net.contact_rate * (1 - net.withdrawal * s.loneliness) * (courage + s.self_efficacy)
+
+
 def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     """M9: contact on ties (likelier when strong, brave, not withdrawn); ties decay.
 
@@ -75,8 +81,8 @@ def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -
     loneliness tip into a persistent state below a contact threshold (P12).
     """
     net = pars.network
-    drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (s.courage + s.self_efficacy)
     draws = rng.random(s.tie_strength.size)
+    drive = contact_drive(s, pars, s.courage)
     kernels.network_contact(s.tie_strength, s.tie_user, drive, draws, np.exp(-1.0 / net.decay_days),
                             net.contact_boost, s.contacts_today)
 
@@ -130,9 +136,8 @@ def expected_contacts_week(s: UserState, pars: ModelParams) -> np.ndarray:
     Used to start the recent-contact memory where the user's present network
     puts it, so that day 0 is no shock (P9 state before support begins).
     """
-    net, pl = pars.network, pars.places
-    drive = net.contact_rate * (1 - net.withdrawal * s.loneliness) * (s.courage_trait + s.self_efficacy)
-    ties = s.per_user(s.tie_strength**2) * drive
+    pl = pars.places
+    ties = s.per_user(s.tie_strength**2) * contact_drive(s, pars, s.courage_trait)
     known = s.landscape[:, 1:].sum(axis=1)
     outings = pl.own_outing_rate * s.self_efficacy * np.minimum(known / pl.outing_saturation, 1.0)
     return 7.0 * (ties + pl.incidental_contact_weight * outings)
