@@ -159,11 +159,9 @@ def wellbeing_target(s: UserState, pars: ModelParams) -> np.ndarray:
 def relax_loneliness(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     """M9: recent contact is remembered; loneliness drifts toward the level it sustains."""
     lo = pars.loneliness
-    s.contacts_week += (7.0 * s.contacts_today - s.contacts_week) / lo.memory_days
-    target = loneliness_target(s.contacts_week, pars, s.loneliness_offset)
     noise = lo.noise_sd * rng.standard_normal(s.n)
-    s.loneliness[:] = np.clip(s.loneliness + lo.rate * (target - s.loneliness) + noise, 0, 1)
-    s.contacts_today[:] = 0.0
+    kernels.relax_loneliness(s.loneliness, s.contacts_week, s.contacts_today, s.loneliness_offset, noise,
+                             lo.memory_days, lo.contact_scale, lo.level_min, lo.level_max, lo.rate)
 
 
 def burn_in(s: UserState, pars: ModelParams, rng: np.random.Generator, days: int) -> None:

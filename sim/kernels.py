@@ -13,15 +13,21 @@ from numba import njit
 
 
 @njit(cache=True)
-def relax(lon, cw, ct, off, anx, anx_trait, se, wb, needs, noise, memory, cscale, lmin, lmax, rate, arate, abuf,
-          sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
-    """End of day: recent contact, loneliness, anxiety, self-efficacy, wellbeing (see dynamics.relax)."""
+def relax_loneliness(lon, cw, ct, off, noise, memory, cscale, lmin, lmax, rate):  # pragma: no cover - compiled
+    """Recent contact remembered, loneliness drifts toward the level it sustains (dynamics.relax_loneliness)."""
     for i in range(lon.size):
         cw[i] += (7.0 * ct[i] - cw[i]) / memory
         t = lmin + (lmax - lmin) * np.exp(-cw[i] / cscale) + off[i]
         t = min(max(t, 0.0), 1.0)
         lon[i] = min(max(lon[i] + rate * (t - lon[i]) + noise[i], 0.0), 1.0)
         ct[i] = 0.0
+
+
+@njit(cache=True)
+def relax(lon, cw, ct, off, anx, anx_trait, se, wb, needs, noise, memory, cscale, lmin, lmax, rate, arate, abuf,
+          sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
+    """End of day: recent contact, loneliness, anxiety, self-efficacy, wellbeing (see dynamics.relax)."""
+    relax_loneliness(lon, cw, ct, off, noise, memory, cscale, lmin, lmax, rate)
     for i in range(lon.size):
         at = anx_trait[i] * (1 - abuf * se[i])
         anx[i] = min(max(anx[i] + arate * (at - anx[i]), 0.0), 1.0)
