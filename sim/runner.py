@@ -84,12 +84,11 @@ def config_yaml(cfg: SimConfig) -> str:
 
 def run(cfg: SimConfig, out_dir: str | Path) -> dict[str, Any]:
     """Simulate ``cfg`` and write the contract files into ``out_dir``; return the summary."""
-    cfg = validate(cfg)
     out = Path(out_dir)
     t0 = time.perf_counter()
-    model = SIDLModel(cfg)
-    model.run()
+    model = simulate(cfg)
     wall = time.perf_counter() - t0
+    cfg = model.cfg  # the validated config
     summary = summarise(model)
     write_text(out / "config.yaml", config_yaml(cfg))
     write_parquet(out / "timeseries.parquet", timeseries_frame(model))
