@@ -13,15 +13,12 @@ from sim import kernels
 from sim.config import ModelParams
 from sim.places import PLACE_NAMES
 from sim.population import UserState
+from sim.streams import Streams
 
 #: Place a user must be able to use alone to meet each need kind without help.
 NEED_PLACE = np.array(
     [0, PLACE_NAMES.index("grocery"), 0, PLACE_NAMES.index("health_centre")]
 )
-
-
-def sigmoid(x: np.ndarray | float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
 def update_courage(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
@@ -39,26 +36,44 @@ def brave(s: UserState, pars: ModelParams) -> np.ndarray:
 def accumulate_needs(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
     """M3: household needs (home, shopping, admin, service) arrive as Poisson counts."""
     h = pars.household
-    for j, rate in enumerate((h.need_rate_home, h.need_rate_shopping, h.need_rate_admin, h.need_rate_service)):
-        s.needs[:, j] += rng.poisson(rate, s.n)
-    np.minimum(s.needs, h.backlog_max, out=s.needs)
+    new = [rng.poisson(rate, s.n) for rate in (h.need_rate_home, h.need_rate_shopping, h.need_rate_admin,
+                                               h.need_rate_service)]
+    kernels.add_needs(s.needs, *new, float(h.backlog_max))
 
 
-def own_doing(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
-    """M3/M5: a capable user meets needs alone, where the place is in their landscape.
+def evening(s: UserState, pars: ModelParams, rng: Streams) -> None:
+    """The rest of the day, after visits, in one compiled pass (:func:`sim.kernels.evening`).
 
-    The chance scales with self-efficacy; shopping and service needs also ask that
-    the user can use the grocery / health centre alone (enabling landscape).
+    - M3/M5 own doing: a capable user meets needs alone, where the place is in
+      their landscape. The chance scales with self-efficacy; shopping and
+      service needs also ask that the user can use the grocery / health
+      centre alone (enabling landscape).
+    - M5/M9 outings: a user goes out alone to a known place and meets people in passing.
+    - M9 network contact (see :func:`network_contact`), with the drive of the
+      user as own doing has left them.
+    - The drift: recent contact, loneliness, anxiety, self-efficacy and
+      wellbeing relax toward the levels their drivers sustain (the loneliness
+      part as in :func:`relax_loneliness`). The day's events have already
+      moved them, so they act as pulses.
     """
-    h = pars.household
-    u = rng.random(s.needs.shape)
+    h, pl, net, lo, w = pars.household, pars.places, pars.network, pars.loneliness, pars.wellbeing
+    doing = rng["own_doing"].random(s.needs.shape)
+    outings = rng["own_outings"].random(s.n)
+    contact = rng["network_contact"].random(s.tie_strength.size)
+    noise = lo.noise_sd * rng["loneliness_noise"].standard_normal(s.n)
     keep = (1 - h.own_doing_se_gain) ** np.arange(s.needs.shape[1] + 1)
-    kernels.own_doing(s.needs, s.landscape[:, NEED_PLACE], u, h.own_doing_rate * s.self_efficacy, s.self_efficacy,
-                      keep)
+    kernels.evening(
+        s.needs, s.landscape, NEED_PLACE, doing, h.own_doing_rate, keep, s.self_efficacy, outings, pl.own_outing_rate,
+        pl.outing_saturation, pl.incidental_contact_weight, s.contacts_today, s.tie_strength, s.tie_user, contact,
+        net.contact_rate, net.withdrawal, s.courage, np.exp(-1.0 / net.decay_days), net.contact_boost, s.loneliness,
+        s.contacts_week, s.loneliness_offset, s.anxiety, s.anxiety_trait, s.wellbeing, noise, lo.memory_days,
+        lo.contact_scale, lo.level_min, lo.level_max, lo.rate, w.anxiety_rate, w.anxiety_se_buffer, h.se_decay,
+        h.se_floor, w.rate, w.base, w.se_weight, w.loneliness_weight, w.anxiety_weight, w.needs_weight, h.need_cap,
+    )
 
 
 def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
-    """M5/M9: a user goes out alone to a known place and meets people in passing."""
+    """M5/M9: outings alone, as in :func:`evening` (the burn-in lives them without the rest of the day)."""
     pl = pars.places
     draws = rng.random(s.n)
     kernels.own_outings(s.landscape, s.self_efficacy, draws, pl.own_outing_rate, pl.outing_saturation,
@@ -68,7 +83,9 @@ def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> No
 def contact_drive(s: UserState, pars: ModelParams, courage: np.ndarray) -> np.ndarray:
     """M9: how much a user seeks contact: less when lonely (withdrawal), more when brave and capable."""
     net = pars.network
-    return net.contact_rate * (1 - net.withdrawal * s.loneliness) * (courage + s.self_efficacy)
+    out = np.empty(s.n)
+    kernels.contact_drives(net.contact_rate, net.withdrawal, s.loneliness, courage, s.self_efficacy, out)
+    return out
 
 
 def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
@@ -93,14 +110,8 @@ def reactivate_ties(s: UserState, users: np.ndarray, k: int, strength: float) ->
     Which ties: the strongest dormant ones (the person one "has to call"), so
     the choice needs no random draw.
     """
-    if k <= 0:
-        return
-    for u in users.tolist():  # few users a day: a loop over their own ties
-        lo, hi = s.tie_start[u], s.tie_start[u + 1]
-        ties = s.tie_strength[lo:hi]
-        dormant = ties < strength
-        best = np.argsort(-np.where(dormant, ties, -1.0), kind="stable")[:k]
-        ties[best[dormant[best]]] = strength
+    if k > 0:
+        kernels.reactivate(s.tie_start, s.tie_strength, users, k, strength)
 
 
 def active_ties(s: UserState, pars: ModelParams) -> np.ndarray:
@@ -177,17 +188,3 @@ def burn_in(s: UserState, pars: ModelParams, rng: np.random.Generator, days: int
         own_outings(s, pars, rng)
         network_contact(s, pars, rng)
         relax_loneliness(s, pars, rng)
-
-
-def relax(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
-    """End of day: recent contact, loneliness, anxiety, self-efficacy and wellbeing drift.
-
-    Each state relaxes toward the level its drivers sustain; the day's events
-    (visits, outings, contact) have already moved it, so they act as pulses.
-    """
-    lo, w, h = pars.loneliness, pars.wellbeing, pars.household
-    noise = lo.noise_sd * rng.standard_normal(s.n)
-    kernels.relax(s.loneliness, s.contacts_week, s.contacts_today, s.loneliness_offset, s.anxiety, s.anxiety_trait,
-                  s.self_efficacy, s.wellbeing, s.needs, noise, lo.memory_days, lo.contact_scale, lo.level_min,
-                  lo.level_max, lo.rate, w.anxiety_rate, w.anxiety_se_buffer, h.se_decay, h.se_floor, w.rate, w.base,
-                  w.se_weight, w.loneliness_weight, w.anxiety_weight, w.needs_weight, h.need_cap)

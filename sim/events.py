@@ -1,8 +1,8 @@
-"""The event log: one row per activity in a visit, kept as growing numpy chunks.
+"""The event log: one row per activity in a visit, kept in growing numpy columns.
 
-Rows are appended a day at a time as arrays (never row by row in Python) and
-turned into the ``visits.parquet`` table at the end; text columns are stored
-as codes and written as categoricals.
+Rows are appended a day at a time (never row by row in Python) and turned
+into the ``visits.parquet`` table at the end; text columns are stored as codes
+and written as categoricals.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim import activities as act
+from sim import kernels
 from sim.places import MODE_NAMES, PLACE_NAMES
 
 COLUMNS: tuple[str, ...] = (
@@ -23,57 +24,49 @@ PROVIDERS: tuple[str, ...] = ("sidl", "social_provider")
 
 #: Compact storage while the run lasts (a national run logs millions of activities).
 STORE_DTYPES = {
-    "user_id": np.int32, "worker_id": np.int32, "activity": np.int8, "category": np.int8, "place": np.int8,
-    "mode": np.int8, "minutes": np.float64, "travel_minutes": np.float64, "planned": bool, "together": bool,
-    "success": bool,
+    "day": np.int32, "user_id": np.int32, "worker_id": np.int32, "activity": np.int8, "category": np.int8,
+    "place": np.int8, "mode": np.int8, "minutes": np.float64, "travel_minutes": np.float64, "planned": np.bool_,
+    "together": np.bool_, "success": np.bool_, "provider": np.int8,
 }
 
 
 class EventLog:
     """Append-only log of activities; ``frame()`` gives the contract table.
 
-    Each day's visits are stored as they come, (V, K) arrays with one row per
-    visit and one column per activity slot; rows of the contract table (one per
-    activity done) are cut out of them once, when the log is read.
+    Rows (one per activity done) are written straight into preallocated
+    columns by a compiled loop (:func:`sim.kernels.log_visits`), a day at a
+    time; the columns double in size when full, so appending costs the same
+    whatever the run's length.
     """
 
-    SLOT_COLUMNS = ("activity", "category", "place", "mode", "minutes", "travel_minutes", "planned", "together",
-                    "success")
-    VISIT_COLUMNS = ("user_id", "worker_id")
-
-    def __init__(self) -> None:
-        self._blocks: list[dict[str, np.ndarray]] = []
-        self._flat: dict[str, np.ndarray] | None = None
+    def __init__(self, capacity: int = 4096) -> None:
+        self._cols = {c: np.zeros(capacity, dtype=STORE_DTYPES[c]) for c in COLUMNS}
         self.rows = 0
 
-    def add_visits(self, day: int, provider: int, **cols: np.ndarray) -> None:
-        """Append one day's visits: (V,) arrays for :attr:`VISIT_COLUMNS`, (V, K) for the rest.
-
-        Slots with ``activity < 0`` are empty and produce no row.
-        """
-        v = len(cols["user_id"])
-        block = {c: np.asarray(x, dtype=STORE_DTYPES[c]) for c, x in cols.items()}
-        block["day"] = np.full(v, day, dtype=np.int32)
-        block["provider"] = np.full(v, provider, dtype=np.int8)
-        self._blocks.append(block)
-        self.rows += int(np.count_nonzero(cols["activity"] >= 0))
-        self._flat = None
+    def add_visits(self, day: int, provider: int, user_id: np.ndarray, worker_id: np.ndarray, activity: np.ndarray,
+                   challenge: np.ndarray, mode: np.ndarray, minutes: np.ndarray, travel_minutes: np.ndarray,
+                   plan: np.ndarray, together: np.ndarray, success: np.ndarray) -> None:
+        """Append one day's visits: (V,) ids, (V, K) slots, (V, A) plan; slots with ``activity < 0`` are empty."""
+        need = self.rows + activity.size
+        size = self._cols["day"].size
+        if need > size:
+            while size < need:
+                size *= 2
+            for c, x in self._cols.items():
+                grown = np.zeros(size, dtype=x.dtype)
+                grown[: self.rows] = x[: self.rows]
+                self._cols[c] = grown
+        c = self._cols
+        self.rows = kernels.log_visits(
+            self.rows, day, provider, user_id, worker_id, activity, challenge, mode, minutes, travel_minutes, plan,
+            together, success, act.CATEGORY, act.PLACE, act.CHALLENGE, c["day"], c["user_id"], c["worker_id"],
+            c["activity"], c["category"], c["place"], c["mode"], c["minutes"], c["travel_minutes"], c["planned"],
+            c["together"], c["success"], c["provider"],
+        )
 
     def column(self, name: str) -> np.ndarray:
-        if self._flat is None:
-            self._flat = self._flatten()
-        return self._flat[name]
-
-    def _flatten(self) -> dict[str, np.ndarray]:
-        if not self._blocks:
-            return {c: np.zeros(0, dtype=np.int32) for c in COLUMNS}
-        stacked = {c: np.concatenate([b[c] for b in self._blocks]) for c in self._blocks[0]}
-        on = stacked["activity"] >= 0
-        per_visit = on.sum(axis=1)
-        out = {c: stacked[c][on] for c in self.SLOT_COLUMNS}
-        for c in (*self.VISIT_COLUMNS, "day", "provider"):
-            out[c] = np.repeat(stacked[c], per_visit)
-        return out
+        """The rows logged so far of one column (a view)."""
+        return self._cols[name][: self.rows]
 
     def frame(self) -> pd.DataFrame:
         """The log as the ``visits.parquet`` table of the output contract."""

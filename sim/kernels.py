@@ -26,7 +26,7 @@ def relax_loneliness(lon, cw, ct, off, noise, memory, cscale, lmin, lmax, rate):
 @njit(cache=True)
 def relax(lon, cw, ct, off, anx, anx_trait, se, wb, needs, noise, memory, cscale, lmin, lmax, rate, arate, abuf,
           sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
-    """End of day: recent contact, loneliness, anxiety, self-efficacy, wellbeing (see dynamics.relax)."""
+    """End of day: recent contact, loneliness, anxiety, self-efficacy, wellbeing (the drift of dynamics.evening)."""
     relax_loneliness(lon, cw, ct, off, noise, memory, cscale, lmin, lmax, rate)
     for i in range(lon.size):
         at = anx_trait[i] * (1 - abuf * se[i])
@@ -49,15 +49,43 @@ def network_contact(strength, owner, drive, draws, decay, boost, contacts):  # p
 
 
 @njit(cache=True)
-def own_doing(needs, reach, draws, chance, se, keep):  # pragma: no cover - compiled
-    """Tasks a user does alone (dynamics.own_doing); ``keep[k]`` = (1 - gain)^k."""
+def own_doing(needs, landscape, need_place, draws, rate, se, keep):  # pragma: no cover - compiled
+    """Tasks a user does alone where the place is known (dynamics.evening); ``keep[k]`` = (1 - gain)^k."""
     for i in range(needs.shape[0]):
+        chance = rate * se[i]
         k = 0
         for j in range(needs.shape[1]):
-            if needs[i, j] >= 1 and reach[i, j] and draws[i, j] < chance[i]:
+            if needs[i, j] >= 1 and landscape[i, need_place[j]] and draws[i, j] < chance:
                 needs[i, j] -= 1
                 k += 1
         se[i] += (1 - keep[k]) * (1 - se[i])
+
+
+@njit(cache=True)
+def contact_drive(rate, withdrawal, loneliness, courage, se):  # pragma: no cover - compiled
+    """How much a user seeks contact (dynamics.contact_drive)."""
+    return rate * (1 - withdrawal * loneliness) * (courage + se)
+
+
+@njit(cache=True)
+def contact_drives(rate, withdrawal, loneliness, courage, se, out):  # pragma: no cover - compiled
+    for i in range(out.size):
+        out[i] = contact_drive(rate, withdrawal, loneliness[i], courage[i], se[i])
+
+
+@njit(cache=True)
+def evening(needs, landscape, need_place, doing_draws, doing_rate, keep, se, outing_draws, outing_rate, saturation,
+            incidental, contacts, strength, owner, contact_draws, contact_rate, withdrawal, courage, decay, boost,
+            lon, cw, off, anx, anx_trait, wb, noise, memory, cscale, lmin, lmax, rate, arate, abuf, sedecay, sefloor,
+            wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
+    """Own doing, outings, network contact, then the end-of-day drift (dynamics.evening), in that order."""
+    own_doing(needs, landscape, need_place, doing_draws, doing_rate, se, keep)
+    own_outings(landscape, se, outing_draws, outing_rate, saturation, incidental, contacts)
+    drive = np.empty(se.size)
+    contact_drives(contact_rate, withdrawal, lon, courage, se, drive)
+    network_contact(strength, owner, drive, contact_draws, decay, boost, contacts)
+    relax(lon, cw, contacts, off, anx, anx_trait, se, wb, needs, noise, memory, cscale, lmin, lmax, rate, arate, abuf,
+          sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap)
 
 
 @njit(cache=True)
@@ -196,6 +224,16 @@ def live_relation(users, alliance, knowledge, by_regular, talk_minutes, quality,
 
 
 @njit(cache=True)
+def add_needs(needs, home, shopping, admin, service, most):  # pragma: no cover - compiled
+    """Today's new needs added, the backlog capped (dynamics.accumulate_needs)."""
+    for i in range(needs.shape[0]):
+        needs[i, 0] = min(needs[i, 0] + home[i], most)
+        needs[i, 1] = min(needs[i, 1] + shopping[i], most)
+        needs[i, 2] = min(needs[i, 2] + admin[i], most)
+        needs[i, 3] = min(needs[i, 3] + service[i], most)
+
+
+@njit(cache=True)
 def courage(c, trait, eps, persistence, coef):  # pragma: no cover - compiled
     """Today's courage, AR(1) around the personal mean (dynamics.update_courage)."""
     for i in range(c.size):
@@ -211,3 +249,239 @@ def own_outings(landscape, se, draws, rate, saturation, weight, contacts):  # pr
             known += landscape[i, p]
         if draws[i] < rate * se[i] * min(known / saturation, 1.0):
             contacts[i] += weight
+
+
+@njit(cache=True)
+def log_visits(row, day, provider, user_id, worker_id, activity, challenge, mode, minutes, travel, plan, together,
+               success, category_of, place_of, challenge_code, out_day, out_user, out_worker, out_activity,
+               out_category, out_place, out_mode, out_minutes, out_travel, out_planned, out_together, out_success,
+               out_provider):  # pragma: no cover - compiled
+    """One row per activity done, visit by visit and slot by slot (events.EventLog); returns the new row count."""
+    v_n, k_n = activity.shape
+    for v in range(v_n):
+        for k in range(k_n):
+            a = activity[v, k]
+            if a < 0:
+                continue
+            out_day[row] = day
+            out_user[row] = user_id[v]
+            out_worker[row] = worker_id[v]
+            out_activity[row] = a
+            out_category[row] = challenge_code if challenge[v, k] else category_of[a]
+            out_place[row] = place_of[a]
+            out_mode[row] = mode[v, k]
+            out_minutes[row] = minutes[v, k]
+            out_travel[row] = travel[v, k]
+            out_planned[row] = plan[v, a]
+            out_together[row] = together[v, k]
+            out_success[row] = success[v, k]
+            out_provider[row] = provider
+            row += 1
+    return row
+
+
+@njit(cache=True)
+def win_chance(brave, alliance, se, anxiety, base, brave_logit, alliance_logit, se_logit,
+               anxiety_logit):  # pragma: no cover - compiled
+    """Chance a feared activity succeeds (visits.success_probability): a logistic in trust on a brave day."""
+    z = base + (brave_logit + alliance_logit * alliance) * (1.0 if brave else 0.0) + se_logit * se \
+        - anxiety_logit * anxiety
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@njit(cache=True)
+def reactivate(tie_start, strength, users, k, level):  # pragma: no cover - compiled
+    """Up to ``k`` strongest dormant ties (below ``level``) of each user set to ``level``; ties go to the first."""
+    for u in users:
+        for _ in range(k):
+            best, best_value = -1, -np.inf
+            for t in range(tie_start[u], tie_start[u + 1]):
+                if strength[t] < level and strength[t] > best_value:
+                    best, best_value = t, strength[t]
+            if best < 0:
+                break
+            strength[best] = level
+
+
+@njit(cache=True)
+def challenges(users, activity, mode, tried, brave, alliance, win_draw, again_draw, se, wb, anxiety, fear_place,
+               landscape, fear_transit, tie_start, tie_strength, place_of, transit, base, brave_logit,
+               alliance_logit, se_logit, anxiety_logit, se_gain, se_loss, wb_gain, anxiety_gain, again_prob,
+               level, success):  # pragma: no cover - compiled
+    """Feared activities tried today succeed or fail, slot by slot (visits._challenges)."""
+    one = np.empty(1, dtype=users.dtype)
+    for k in range(activity.shape[1]):
+        for v in range(activity.shape[0]):
+            if not tried[v, k]:
+                continue
+            u = users[v]
+            p = win_chance(brave[v], alliance[v], se[u], anxiety[u], base, brave_logit, alliance_logit, se_logit,
+                           anxiety_logit)
+            won = win_draw[v, k] < p
+            success[v, k] = won
+            if won:
+                se[u] = min(max(se[u] + se_gain * (1 - se[u]), 0.0), 1.0)
+                wb[u] += wb_gain
+                place = place_of[activity[v, k]]
+                fear_place[u, place] = False
+                landscape[u, place] = True
+                if mode[v, k] == transit:
+                    fear_transit[u] = False
+                if again_draw[v, k] < again_prob:
+                    one[0] = u
+                    reactivate(tie_start, tie_strength, one, 1, level)
+            else:
+                se[u] = min(max(se[u] - se_loss, 0.0), 1.0)
+                anxiety[u] = min(anxiety[u] + anxiety_gain, 1.0)
+
+
+@njit(cache=True)
+def _block_sum(a, lo, n):  # pragma: no cover - compiled
+    """numpy's pairwise sum of at most 128 items: eight running sums, then the rest in order."""
+    if n < 8:
+        res = -0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i, whole = 8, n - n % 8
+    while i < whole:
+        j = lo + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for j in range(lo + i, lo + n):
+        res += a[j]
+    return res
+
+
+@njit(cache=True)
+def pairwise_sum(a, lo, n):  # pragma: no cover - compiled
+    """Sum of ``a[lo:lo + n]`` in numpy's pairwise order, so it equals ``a[lo:lo + n].sum()`` bit for bit.
+
+    numpy halves the range (at a multiple of 8) until a part has at most 128 items; the halving is
+    walked with an explicit stack because numba's cache cannot hold recursive functions safely.
+    """
+    if n <= 128:
+        return _block_sum(a, lo, n)
+    f_lo = np.empty(64, dtype=np.int64)
+    f_n = np.empty(64, dtype=np.int64)
+    f_left = np.empty(64)
+    f_phase = np.zeros(64, dtype=np.int64)  # 0 new, 1 left half running, 2 right half running
+    top = 0
+    f_lo[0], f_n[0] = lo, n
+    while True:
+        m = f_n[top]
+        if f_phase[top] == 0 and m > 128:
+            half = m // 2 - (m // 2) % 8
+            f_phase[top] = 1
+            top += 1
+            f_lo[top], f_n[top], f_phase[top] = f_lo[top - 1], half, 0
+            continue
+        val = _block_sum(a, f_lo[top], m)
+        top -= 1
+        while top >= 0 and f_phase[top] == 2:  # a right half is done: add it to its left half
+            val = f_left[top] + val
+            top -= 1
+        if top < 0:
+            return val
+        half = f_n[top] // 2 - (f_n[top] // 2) % 8
+        f_left[top], f_phase[top] = val, 2
+        top += 1
+        f_lo[top], f_n[top], f_phase[top] = f_lo[top - 1] + half, f_n[top - 1] - half, 0
+
+
+@njit(cache=True)
+def daily_means(loneliness, wellbeing, se, anxiety, alliance, tie_strength, landscape, needs, lonely_at, active_at,
+                out):  # pragma: no cover - compiled
+    """The day's row of the time series in one pass (reporters.observe), in ``reporters.TIMESERIES`` order."""
+    n = loneliness.size
+    lonely = 0
+    for i in range(n):
+        lonely += loneliness[i] >= lonely_at
+    active = 0
+    for t in range(tie_strength.size):
+        active += tie_strength[t] >= active_at
+    known = 0
+    for i in range(n):
+        for p in range(1, landscape.shape[1]):
+            known += landscape[i, p]
+    flat_needs = needs.ravel()
+    out[0] = 3.0 + 6.0 * (pairwise_sum(loneliness, 0, n) / n)
+    out[1] = lonely / n
+    out[2] = 14.0 + 56.0 * (pairwise_sum(wellbeing, 0, n) / n)
+    out[3] = pairwise_sum(se, 0, n) / n
+    out[4] = active / n
+    out[5] = known / n
+    out[6] = pairwise_sum(flat_needs, 0, flat_needs.size) / n
+    out[7] = pairwise_sum(anxiety, 0, n) / n
+    out[8] = pairwise_sum(alliance, 0, n) / n
+
+
+@njit(cache=True)
+def move_visits(due, weekdays, tomorrow, courage, threshold, pushed, max_days, pending):  # pragma: no cover
+    """Due visits on a bad day move to tomorrow if it is a free weekday (model._due); returns how many first moved."""
+    moved = 0
+    for i in range(due.size):
+        free = tomorrow < 5 and not weekdays[i, tomorrow]
+        move = due[i] and free and courage[i] < threshold and pushed[i] < max_days
+        if move and pushed[i] == 0:
+            moved += 1
+        pushed[i] = pushed[i] + 1 if move else 0
+        pending[i] = move
+        if move:
+            due[i] = False
+    return moved
+
+
+@njit(cache=True)
+def meet(users, workers, worker_uid, regular, bond_worker, alliance, knowledge, relation_days, initial_alliance,
+         courage, brave_at, initiate_draw, trust_at, initiate_prob, uid, by_regular, alliance_v, knowledge_v, brave,
+         dare):  # pragma: no cover - compiled
+    """Who the user meets, the relation they meet with, and whether they dare (model._meet, visits.dares)."""
+    for v in range(users.size):
+        u = users[v]
+        uid[v] = worker_uid[workers[v]]
+        regular_uid = worker_uid[regular[u]]
+        if regular_uid != bond_worker[u]:
+            alliance[u] = initial_alliance
+            knowledge[u] = 0.0
+            relation_days[u] = 0
+        bond_worker[u] = regular_uid
+        by_regular[v] = uid[v] == regular_uid
+        alliance_v[v] = alliance[u] if by_regular[v] else initial_alliance
+        knowledge_v[v] = knowledge[u] if by_regular[v] else 0.0
+        brave[v] = courage[u] >= brave_at
+        dare[v] = brave[v] and alliance_v[v] >= trust_at and initiate_draw[v] < initiate_prob
+
+
+@njit(cache=True)
+def travel(users, modes, fears, trip_mode, trip_minutes, transit_minutes, n_users, dare, pushed, transit, outside,
+           fear_place, place_of, mode, minutes, feared):  # pragma: no cover - compiled
+    """Mode, round-trip minutes and fear per visit and activity, from the precomputed trips (visits.travel_options)."""
+    v_n, a_n = mode.shape
+    for v in range(v_n):
+        u = users[v]
+        code = 0
+        for m in range(1, modes.shape[1]):
+            if modes[v, m]:
+                code += 1 << (m - 1)
+        if fears[v]:
+            code += 8
+        row = code * n_users + u
+        may_practise = fears[v] and modes[v, transit]
+        for a in range(a_n):
+            mode[v, a] = trip_mode[row, a]
+            minutes[v, a] = trip_minutes[row, a]
+            if may_practise and outside[a] and (dare[v] or pushed[v, a]):
+                mode[v, a] = transit
+                minutes[v, a] = transit_minutes[u, a]
+            feared[v, a] = outside[a] and (fear_place[u, place_of[a]] or (mode[v, a] == transit and fears[v]))

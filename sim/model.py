@@ -27,7 +27,7 @@ import mesa
 import numpy as np
 
 from sim import activities as act
-from sim import dynamics, reporters
+from sim import dynamics, kernels, reporters
 from sim.agents import ServiceUser, SupportWorker
 from sim.config import SimConfig
 from sim.events import PROVIDERS, EventLog
@@ -36,7 +36,7 @@ from sim.population import make_users
 from sim.rules import OnlyActivities, RuleSet, build_rules
 from sim.streams import Streams
 from sim.trips import TripTable
-from sim.visits import VisitBatch, VisitDraws, dares, live, negotiate
+from sim.visits import INITIATE, VisitBatch, VisitDraws, live, negotiate
 
 WORK_CATEGORIES = ("client", "travel_with_user", "travel_between", "documentation", "admin")
 
@@ -77,10 +77,11 @@ class SIDLModel(mesa.Model):
         self.fit_n = 0
         self.events = EventLog()
 
-        self.datacollector = mesa.DataCollector(model_reporters=dict(reporters.TIMESERIES))
+        # the day's row is held as model attributes, which the DataCollector reads by name
+        self.datacollector = mesa.DataCollector(model_reporters={name: name for name in reporters.TIMESERIES})
         self.start = {k: f(self) for k, f in reporters.USER_SNAPSHOT.items()}
         self.contacts_week_start = float(s.contacts_week.mean())
-        self.datacollector.collect(self)
+        self._collect()
 
     # -- the day --------------------------------------------------------------
     def step(self) -> None:
@@ -92,12 +93,13 @@ class SIDLModel(mesa.Model):
         dynamics.update_courage(s, pars, rng["daily_state"])
         dynamics.accumulate_needs(s, pars, rng["needs"])
         self._visits()
-        dynamics.own_doing(s, pars, rng["own_doing"])
-        dynamics.own_outings(s, pars, rng["own_outings"])
-        dynamics.network_contact(s, pars, rng["network_contact"])
-        dynamics.relax(s, pars, rng["loneliness_noise"])
+        dynamics.evening(s, pars, rng)
         s.relation_days += 1
         self.day += 1
+        self._collect()
+
+    def _collect(self) -> None:
+        vars(self).update(reporters.observe(self))
         self.datacollector.collect(self)
 
     def run(self, days: int | None = None) -> None:
@@ -146,38 +148,37 @@ class SIDLModel(mesa.Model):
         due = self.assessment.weekdays[:, self.weekday] | self.pending
         due = self.rules.visits_today(self, due)
         if self.rules.can_move_visits(self):
-            tomorrow = (self.weekday + 1) % 7
-            free_tomorrow = ~self.assessment.weekdays[:, tomorrow] if tomorrow < 5 else np.zeros_like(due)
-            move = due & free_tomorrow & (s.courage < org.move_threshold) & (self.pushed_days < org.max_move_days)
-            self.visits_moved += int((move & (self.pushed_days == 0)).sum())
-            self.pushed_days = np.where(move, self.pushed_days + 1, 0)
-            self.pending = move
-            due = due & ~move
+            self.visits_moved += kernels.move_visits(
+                due, self.assessment.weekdays, (self.weekday + 1) % 7, s.courage, org.move_threshold,
+                self.pushed_days, org.max_move_days, self.pending,
+            )
         else:
             self.pending[:] = False
         return due
 
     def _meet(self, batch: VisitBatch) -> np.ndarray:
-        """M8: who the user meets today, and with what alliance and knowledge.
+        """M8: who the user meets today, and with what alliance and knowledge; M6: who dares.
 
         The relationship that grows is the one with the regular worker: when the
         person holding that role changes (turnover, re-tendering, reassignment),
         it starts again from zero. A visit by anyone else is made with a
         stranger's alliance and no knowledge, and builds nothing lasting.
+
+        A brave user with a trusted worker proposes a feared activity today
+        (with chance ``becoming.initiate_prob``).
         """
-        s, rel = self.users_state, self.params.relation
-        u = batch.users
-        uid = self.worker_uid[batch.workers]
-        regular_uid = self.worker_uid[self.assessment.regular[u]]
-        new_bond = regular_uid != s.bond_worker[u]
-        s.alliance[u[new_bond]] = rel.initial_alliance
-        s.knowledge[u[new_bond]] = 0.0
-        s.relation_days[u[new_bond]] = 0
-        s.bond_worker[u] = regular_uid
-        batch.by_regular = uid == regular_uid
-        batch.alliance = np.where(batch.by_regular, s.alliance[u], rel.initial_alliance)
-        batch.knowledge = np.where(batch.by_regular, s.knowledge[u], 0.0)
-        self._met_users.append(u)
+        s, rel, be = self.users_state, self.params.relation, self.params.becoming
+        v = batch.size
+        uid = np.empty(v, dtype=np.int64)
+        batch.by_regular, batch.brave, batch.dare = (np.empty(v, dtype=bool) for _ in range(3))
+        batch.alliance, batch.knowledge = np.empty(v), np.empty(v)
+        kernels.meet(
+            batch.users, batch.workers, self.worker_uid, self.assessment.regular, s.bond_worker, s.alliance,
+            s.knowledge, s.relation_days, rel.initial_alliance, s.courage, self.params.daily.brave_threshold,
+            batch.draws.uniform[:, INITIATE], be.trust_threshold, be.initiate_prob, uid, batch.by_regular,
+            batch.alliance, batch.knowledge, batch.brave, batch.dare,
+        )
+        self._met_users.append(batch.users)
         self._met_workers.append(uid)
         return uid
 
@@ -187,15 +188,12 @@ class SIDLModel(mesa.Model):
         ``draws`` are today's draws for all users; the batch keeps the visited users' rows.
         """
         s, a = self.users_state, self.assessment
-        brave = dynamics.brave(s, self.params)[users]
         batch = VisitBatch(
-            day=self.day, users=users, workers=a.regular[users].copy(),
-            minutes=a.visit_minutes[users].copy(), plan=a.plan[users], goal=a.goal[users],
-            courage=s.courage[users], brave=brave, draws=draws.rows(users),
+            day=self.day, users=users, workers=a.regular[users], minutes=a.visit_minutes[users], plan=a.plan[users],
+            goal=a.goal[users], courage=s.courage[users], draws=draws.rows(users),
         )
         batch.workers = self.rules.assign_workers(self, batch, batch.workers)
         uid = self._meet(batch)
-        batch.dare = dares(self, batch)
         batch.minutes = self.rules.visit_minutes(self, batch, batch.minutes)
         return batch, uid
 
@@ -248,10 +246,8 @@ class SIDLModel(mesa.Model):
         self._log(batch, ch, success, uid, PROVIDERS.index("sidl"))
 
     def _log(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray, provider: int) -> None:
-        a = np.maximum(ch.activity, 0)
         self.events.add_visits(
-            self.day, provider, user_id=self.user_uid[batch.users], worker_id=uid,
-            activity=ch.activity, category=np.where(ch.challenge, act.CHALLENGE, act.CATEGORY[a]), place=act.PLACE[a],
-            mode=ch.mode, minutes=ch.minutes, travel_minutes=ch.travel,
-            planned=batch.plan[np.arange(a.shape[0])[:, None], a], together=ch.together, success=success,
+            self.day, provider, user_id=self.user_uid[batch.users], worker_id=uid, activity=ch.activity,
+            challenge=ch.challenge, mode=ch.mode, minutes=ch.minutes, travel_minutes=ch.travel, plan=batch.plan,
+            together=ch.together, success=success,
         )

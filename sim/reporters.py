@@ -1,4 +1,4 @@
-"""Named reporter functions: what the model reports, on which scale, which way is better.
+"""What the model reports each day and per user, and on which scale.
 
 Loneliness is reported on the UCLA-3 scale (3-9, lonely at >= 6) as
 ``3 + 6 x loneliness``, so a user is lonely when internal loneliness >= 0.5;
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import dynamics
+from sim import dynamics, kernels
 
 if TYPE_CHECKING:
     from sim.model import SIDLModel
@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 LONELY_AT_UCLA3 = 6.0
 #: Internal loneliness at which UCLA-3 reaches the lonely threshold.
 LONELY_AT_LEVEL = (LONELY_AT_UCLA3 - 3.0) / 6.0
-
-
-def _mean(x: np.ndarray) -> float:
-    """Mean of a 1-D array (``sum / size`` skips ``np.mean``'s overhead on a daily path)."""
-    return float(x.sum()) / x.size
 
 
 def ucla3(loneliness: np.ndarray) -> np.ndarray:
@@ -35,60 +30,31 @@ def wemwbs(wellbeing: np.ndarray) -> np.ndarray:
     return 14.0 + 56.0 * wellbeing
 
 
-def loneliness_mean(m: SIDLModel) -> float:
-    return 3.0 + 6.0 * _mean(m.users_state.loneliness)
-
-
-def share_lonely(m: SIDLModel) -> float:
-    return np.count_nonzero(m.users_state.loneliness >= LONELY_AT_LEVEL) / m.users_state.n
-
-
-def wellbeing_mean(m: SIDLModel) -> float:
-    return 14.0 + 56.0 * _mean(m.users_state.wellbeing)
-
-
-def self_efficacy_mean(m: SIDLModel) -> float:
-    return _mean(m.users_state.self_efficacy)
-
-
-def network_active_mean(m: SIDLModel) -> float:
-    s = m.users_state
-    return np.count_nonzero(s.tie_strength >= m.params.network.active_threshold) / s.n
-
-
 def landscape_size(m: SIDLModel) -> np.ndarray:
     """Shared places each user can use alone (home not counted)."""
     return m.users_state.landscape[:, 1:].sum(axis=1)
 
 
-def landscape_mean(m: SIDLModel) -> float:
-    return np.count_nonzero(m.users_state.landscape[:, 1:]) / m.users_state.n
+#: The ``timeseries.parquet`` columns (besides ``day``), in contract order: mean UCLA-3, share
+#: lonely (UCLA-3 >= 6), mean WEMWBS, self-efficacy, active ties per user, shared places usable
+#: alone per user, unmet needs per user, anxiety, alliance with the regular worker.
+TIMESERIES: tuple[str, ...] = (
+    "loneliness_mean", "share_lonely", "wellbeing_mean", "self_efficacy_mean", "network_active_mean",
+    "landscape_mean", "unmet_needs_mean", "anxiety_mean", "alliance_mean",
+)
 
 
-def unmet_needs_mean(m: SIDLModel) -> float:
-    return float(m.users_state.needs.sum()) / m.users_state.n
+def observe(m: SIDLModel) -> dict[str, float]:
+    """Today's row of the time series, in one compiled pass over the state (:func:`sim.kernels.daily_means`).
 
+    Means are summed in numpy's pairwise order, so they equal ``x.sum() / x.size``.
+    """
+    s = m.users_state
+    out = np.empty(len(TIMESERIES))
+    kernels.daily_means(s.loneliness, s.wellbeing, s.self_efficacy, s.anxiety, s.alliance, s.tie_strength,
+                        s.landscape, s.needs, LONELY_AT_LEVEL, m.params.network.active_threshold, out)
+    return dict(zip(TIMESERIES, out.tolist(), strict=True))
 
-def anxiety_mean(m: SIDLModel) -> float:
-    return _mean(m.users_state.anxiety)
-
-
-def alliance_mean(m: SIDLModel) -> float:
-    return _mean(m.users_state.alliance)
-
-
-#: The ``timeseries.parquet`` columns (besides ``day``), in contract order.
-TIMESERIES: dict[str, Callable[[SIDLModel], float]] = {
-    "loneliness_mean": loneliness_mean,
-    "share_lonely": share_lonely,
-    "wellbeing_mean": wellbeing_mean,
-    "self_efficacy_mean": self_efficacy_mean,
-    "network_active_mean": network_active_mean,
-    "landscape_mean": landscape_mean,
-    "unmet_needs_mean": unmet_needs_mean,
-    "anxiety_mean": anxiety_mean,
-    "alliance_mean": alliance_mean,
-}
 
 #: Per-user snapshots for ``users.parquet`` (``<x>_start`` / ``<x>_end``).
 USER_SNAPSHOT: dict[str, Callable[[SIDLModel], np.ndarray]] = {

@@ -16,12 +16,6 @@ from sim import activities as act
 from sim.places import CAR, NONE, TRANSIT, WALK
 
 N_CASES = 16
-_MODE_BITS = np.array([0, 1, 2, 4])  # none, walk, transit, car -> bit value
-
-
-def case_code(modes: np.ndarray, fears_transit: np.ndarray) -> np.ndarray:
-    """Case index per visit from its (V, 4) allowed-mode mask and transit fear."""
-    return (modes.astype(np.int64) @ _MODE_BITS) + 8 * fears_transit.astype(np.int64)
 
 
 class TripTable:
@@ -33,7 +27,7 @@ class TripTable:
         mode = np.zeros((N_CASES, n, act.N_ACTIVITIES), dtype=np.int8)
         minutes = np.zeros((N_CASES, n, act.N_ACTIVITIES))
         outside = act.OUTSIDE[None, :]
-        for code in range(N_CASES):
+        for code in range(N_CASES):  # bits: walk 1, transit 2, car 4, fears transit 8
             allowed = {WALK: code & 1, TRANSIT: code & 2, CAR: code & 4}
             if code & 8:
                 allowed[TRANSIT] = 0
@@ -45,12 +39,7 @@ class TripTable:
             best_minutes = np.take_along_axis(cost, best[:, :, None], axis=2)[:, :, 0]
             mode[code] = np.where(outside, np.where(np.isfinite(best_minutes), best, NONE), NONE)
             minutes[code] = np.where(outside, best_minutes, 0.0)
-        # rows are (case, user) pairs, so a day's lookup is one row gather
+        # row case * n + user: a visit's row is found from its case code (sim.kernels.travel)
         self.mode = mode.reshape(N_CASES * n, -1)
         self.minutes = minutes.reshape(N_CASES * n, -1)
         self.transit = np.where(outside, 2.0 * one_way[:, :, TRANSIT], 0.0)
-
-    def lookup(self, users: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(V, A) best mode and minutes (inf where no allowed mode reaches the place)."""
-        rows = codes * self.n + users
-        return self.mode[rows], self.minutes[rows]

@@ -22,7 +22,6 @@ from sim import activities as act
 from sim import dynamics, kernels
 from sim.config import Becoming
 from sim.places import MODE_NAMES, TRANSIT
-from sim.trips import case_code
 
 if TYPE_CHECKING:
     from sim.model import SIDLModel
@@ -71,8 +70,8 @@ class VisitBatch:
     plan: np.ndarray  # (V, A) formal plan items of each user
     goal: np.ndarray  # (V,) activity index of each plan's goal
     courage: np.ndarray  # (V,) today's courage
-    brave: np.ndarray  # (V,) brave day (M1)
     draws: VisitDraws | None = None  # today's draws of the visited users, in batch order
+    brave: np.ndarray | None = None  # (V,) brave day (M1)
     dare: np.ndarray | None = None  # (V,) user proposes a feared activity today (M6)
     by_regular: np.ndarray | None = None  # (V,) visit made by the user's regular worker
     alliance: np.ndarray | None = None  # (V,) alliance with today's worker (M8)
@@ -108,17 +107,15 @@ def travel_options(
     pushed by the plan (then public transport is taken on purpose, as the
     feared step, if allowed).
     """
-    s = model.users_state
-    u = batch.users
-    fears = s.fear_transit[u]
-    mode, travel = model.trips.lookup(u, case_code(modes, fears))
-    practice = (batch.dare[:, None] | pushed) & (fears & modes[:, TRANSIT])[:, None] & act.OUTSIDE[None, :]
-    if practice.any():
-        mode = np.where(practice, TRANSIT, mode)
-        travel = np.where(practice, model.trips.transit[u], travel)
-    travel = rules.travel_minutes(model, batch, travel, mode)
-    feared = act.OUTSIDE[None, :] & (s.fear_place[u[:, None], act.PLACE] | ((mode == TRANSIT) & fears[:, None]))
-    return mode, travel, feared
+    s, trips = model.users_state, model.trips
+    v_n, a_n = pushed.shape
+    mode, travel = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n))
+    feared = np.empty((v_n, a_n), dtype=bool)
+    kernels.travel(
+        batch.users, modes, s.fear_transit[batch.users], trips.mode, trips.minutes, trips.transit, trips.n,
+        batch.dare, pushed, TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE, mode, travel, feared,
+    )
+    return mode, rules.travel_minutes(model, batch, travel, mode), feared
 
 
 def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None) -> Choice:
@@ -204,29 +201,20 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
 
 
 def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, tried: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """M6: feared activities tried today succeed or fail; success changes what the user can do."""
+    """M6: feared activities tried today succeed or fail; success changes what the user can do.
+
+    Slot by slot, so a second challenge in a visit builds on the first (:func:`sim.kernels.challenges`).
+    """
     s, pars = model.users_state, model.params
     be = pars.becoming
     success = np.ones(tried.shape, dtype=bool)
-    for k in range(tried.shape[1]):  # slot by slot: a second challenge builds on the first
-        v = np.flatnonzero(tried[:, k])
-        if v.size == 0:
-            continue
-        u = batch.users[v]
-        place = act.PLACE[ch.activity[v, k]]
-        p_win = success_probability(batch.brave[v], batch.alliance[v], s.self_efficacy[u], s.anxiety[u], be)
-        won = draws[v, k, 1] < p_win
-        lost = ~won
-        se = s.self_efficacy[u]
-        s.self_efficacy[u] = np.clip(se + won * be.success_se_gain * (1 - se) - lost * be.fail_se_loss, 0, 1)
-        s.wellbeing[u] += won * be.success_wellbeing_gain
-        s.anxiety[u] = np.minimum(s.anxiety[u] + lost * be.fail_anxiety_gain, 1.0)
-        s.fear_place[u[won], place[won]] = False
-        s.landscape[u[won], place[won]] = True
-        s.fear_transit[u[won & (ch.mode[v, k] == TRANSIT)]] = False
-        again = won & (draws[v, k, 2] < be.reactivate_prob)
-        dynamics.reactivate_ties(s, u[again], 1, pars.network.reactivated_strength)
-        success[v, k] = won
+    kernels.challenges(
+        batch.users, ch.activity, ch.mode, tried, batch.brave, batch.alliance, draws[:, :, 1], draws[:, :, 2],
+        s.self_efficacy, s.wellbeing, s.anxiety, s.fear_place, s.landscape, s.fear_transit, s.tie_start,
+        s.tie_strength, act.PLACE, TRANSIT, be.success_logit, be.brave_logit, be.alliance_logit, be.se_logit,
+        be.anxiety_logit, be.success_se_gain, be.fail_se_loss, be.success_wellbeing_gain, be.fail_anxiety_gain,
+        be.reactivate_prob, pars.network.reactivated_strength, success,
+    )
     return success
 
 
@@ -234,16 +222,6 @@ def success_probability(
     brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, anxiety: np.ndarray, be: Becoming
 ) -> np.ndarray:
     """M6: chance a feared activity succeeds: trust helps on a brave day, and nothing helps much without one (P6)."""
-    z = (
-        be.success_logit + (be.brave_logit + be.alliance_logit * alliance) * brave
-        + be.se_logit * se - be.anxiety_logit * anxiety
-    )
-    return dynamics.sigmoid(z)
-
-
-def dares(model: SIDLModel, batch: VisitBatch) -> np.ndarray:
-    """M6: a brave user with a trusted worker proposes a feared activity today."""
-    be = model.params.becoming
-    trusted = batch.alliance >= be.trust_threshold
-    return batch.brave & trusted & (batch.draws.uniform[:, INITIATE] < be.initiate_prob)
-
+    chance = np.vectorize(kernels.win_chance, otypes=[float])
+    return chance(brave, alliance, se, anxiety, be.success_logit, be.brave_logit, be.alliance_logit, be.se_logit,
+                  be.anxiety_logit)

@@ -17,7 +17,7 @@ def start():
 
 
 def test_p9_most_users_lonely_at_referral(start):
-    assert 0.75 <= reporters.share_lonely(start) <= 0.94
+    assert 0.75 <= reporters.observe(start)["share_lonely"] <= 0.94
 
 
 def test_p9_networks_about_twelve_people_three_friends(start):
