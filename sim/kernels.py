@@ -89,13 +89,16 @@ def evening(needs, landscape, need_place, doing_draws, doing_rate, keep, se, out
 
 
 @njit(cache=True)
-def negotiate(pending, allowed, travel, mode, feared, pushed, plan, dare, courage, tog_draw, perception, knowledge,
-              taste, visit_minutes, is_task, demand, pleasure, is_talk, act_minutes, outside, together_prob,
-              coffee_minutes, together_factor, urgency_weight, urgency_scale, misfit_weight, perception_noise,
-              choice_noise, dare_weight, plan_weight, voice, forced, chosen, mode_out, minutes_out, travel_out,
-              together_out, challenge_out, fit_out, user_top):  # pragma: no cover - compiled
-    """Score, then choose greedily while time is left (visits.negotiate; same arithmetic, same order)."""
-    v_n, a_n = pending.shape
+def negotiate(needs, users, need_column, allowed, travel, mode, feared, pushed, plan, dare, courage, tog_draw,
+              perception, knowledge, taste, visit_minutes, is_task, demand, pleasure, is_talk, act_minutes, outside,
+              together_prob, coffee_minutes, together_factor, urgency_weight, urgency_scale, misfit_weight,
+              perception_noise, choice_noise, dare_weight, plan_weight, voice, forced, chosen, mode_out, minutes_out,
+              travel_out, together_out, challenge_out, fit_out, user_top):  # pragma: no cover - compiled
+    """Score, then choose greedily while time is left (visits.negotiate).
+
+    A task is possible only while its need is pending; ``allowed`` is what the rules allow.
+    """
+    v_n, a_n = allowed.shape
     k_n = chosen.shape[1]
     score = np.empty(a_n)
     duration = np.empty(a_n)
@@ -110,8 +113,10 @@ def negotiate(pending, allowed, travel, mode, feared, pushed, plan, dare, courag
             base = coffee_minutes if is_talk[a] else act_minutes[a]
             minutes[a] = base * together_factor if together[a] else base
             duration[a] = minutes[a] + travel[v, a]
-            feasible = allowed[v, a] and np.isfinite(travel[v, a]) and ((not feared[v, a]) or dare[v] or pushed[v, a])
-            urgency = urgency_weight * (1.0 - np.exp(-pending[v, a] / urgency_scale))
+            pending = needs[users[v], need_column[a]] if is_task[a] else 0.0
+            feasible = allowed[v, a] and (pending >= 1 or not is_task[a]) and np.isfinite(travel[v, a]) \
+                and ((not feared[v, a]) or dare[v] or pushed[v, a])
+            urgency = urgency_weight * (1.0 - np.exp(-pending / urgency_scale))
             misfit = abs(demand[a] - c)
             misfit_seen = abs(demand[a] - seen)
             proposed = 1.0 if (feared[v, a] and dare[v]) else 0.0
@@ -194,8 +199,10 @@ def live_activities(users, activity, together, fit, minutes, travel, user_top, s
 def live_relation(users, alliance, knowledge, by_regular, talk_minutes, quality, enable_draw, solve_draw, spark_draw,
                   needs, se, wb, anxiety, contacts, alliance_state, knowledge_state, contact_weight, anxiety_relief,
                   enable_prob, own_doing_gain, coffee_minutes, heard_gain, solve_prob, spark_prob, alliance_gain,
-                  knowledge_gain, mutuality, home, admin, sparked):  # pragma: no cover - compiled
-    """Presence, talk and the relation (visits._presence, visits._talk, visits.live); flags sparked visits."""
+                  knowledge_gain, mutuality, home, admin, tie_start, tie_strength, spark_ties,
+                  reactivated):  # pragma: no cover - compiled
+    """Presence, talk and the relation (visits.live); talk that sparks gives dormant ties new life."""
+    one = np.empty(1, dtype=users.dtype)
     for v in range(users.size):
         u = users[v]
         al = alliance[v]
@@ -213,7 +220,9 @@ def live_relation(users, alliance, knowledge, by_regular, talk_minutes, quality,
         wb[u] += heard_gain * tq * al
         if solve_draw[v] < solve_prob * tq and needs[u, admin] >= 1:
             needs[u, admin] -= 1
-        sparked[v] = spark_draw[v] < spark_prob * tq * al
+        if spark_draw[v] < spark_prob * tq * al:
+            one[0] = u
+            reactivate(tie_start, tie_strength, one, spark_ties, reactivated)
     for v in range(users.size):
         if by_regular[v]:
             u = users[v]
@@ -304,7 +313,7 @@ def reactivate(tie_start, strength, users, k, level):  # pragma: no cover - comp
 
 
 @njit(cache=True)
-def challenges(users, activity, mode, tried, brave, alliance, win_draw, again_draw, se, wb, anxiety, fear_place,
+def challenges(users, activity, mode, challenge, brave, alliance, win_draw, again_draw, se, wb, anxiety, fear_place,
                landscape, fear_transit, tie_start, tie_strength, place_of, transit, base, brave_logit,
                alliance_logit, se_logit, anxiety_logit, se_gain, se_loss, wb_gain, anxiety_gain, again_prob,
                level, success):  # pragma: no cover - compiled
@@ -312,7 +321,7 @@ def challenges(users, activity, mode, tried, brave, alliance, win_draw, again_dr
     one = np.empty(1, dtype=users.dtype)
     for k in range(activity.shape[1]):
         for v in range(activity.shape[0]):
-            if not tried[v, k]:
+            if activity[v, k] < 0 or not challenge[v, k]:
                 continue
             u = users[v]
             p = win_chance(brave[v], alliance[v], se[u], anxiety[u], base, brave_logit, alliance_logit, se_logit,

@@ -138,8 +138,9 @@ class SIDLModel(mesa.Model):
         rate = self.params.organisation.worker_turnover_per_year
         p_day = 1.0 - (1.0 - rate) ** (1.0 / 365.0)
         leave = self.streams["turnover"].random(self.worker_uid.size) < p_day
-        for slot in np.flatnonzero(leave):
-            self.replace_worker(int(slot))
+        if leave.any():
+            for slot in np.flatnonzero(leave).tolist():
+                self.replace_worker(slot)
 
     # -- visits -------------------------------------------------------------------
     def _due(self) -> np.ndarray:
@@ -238,11 +239,11 @@ class SIDLModel(mesa.Model):
         self.minutes["travel_between"] += v * org.between_visits_minutes
         self.minutes["documentation"] += float(doc.sum())
         self.visits_made += v
-        self.visits_by_regular += int((batch.workers == self.assessment.regular[batch.users]).sum())
+        self.visits_by_regular += int(np.count_nonzero(batch.by_regular))
 
         on = ch.activity >= 0
         self.fit_sum += float(ch.fit[on].sum())
-        self.fit_n += int(on.sum())
+        self.fit_n += int(np.count_nonzero(on))
         self._log(batch, ch, success, uid, PROVIDERS.index("sidl"))
 
     def _log(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray, provider: int) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import activities as act
-from sim import dynamics, kernels
+from sim import kernels
 from sim.config import Becoming
 from sim.places import MODE_NAMES, TRANSIT
 
@@ -135,9 +135,7 @@ def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None)
     neg = pars.negotiation
     u = batch.users
     v_n, a_n, k_n = batch.size, act.N_ACTIVITIES, neg.max_activities
-    pending = s.needs[u][:, NEED_COLUMN] * act.IS_TASK
-    allowed = (pending >= 1) | ~act.IS_TASK
-    allowed = rules.allowed_activities(model, batch, allowed)
+    allowed = rules.allowed_activities(model, batch, np.ones((v_n, a_n), dtype=bool))
     modes = rules.travel_modes(model, batch, np.ones((v_n, N_MODES), dtype=bool))
     pushed = rules.pushed_challenges(model, batch, np.zeros((v_n, a_n), dtype=bool))
     mode, travel, feared = travel_options(model, batch, modes, pushed, rules)
@@ -148,9 +146,10 @@ def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None)
         challenge=np.zeros((v_n, k_n), dtype=bool), fit=np.zeros((v_n, k_n)), user_top=np.zeros(v_n, dtype=np.int64),
     )
     kernels.negotiate(
-        pending, allowed, travel, mode, feared, pushed, batch.plan, batch.dare, batch.courage, d.uniform[:, TOGETHER],
-        d.perception, batch.knowledge, d.taste, batch.minutes.astype(float), act.IS_TASK, act.DEMAND, act.PLEASURE,
-        IS_TALK, act.MINUTES, act.OUTSIDE, pars.household.together_prob, float(pars.talk.coffee_minutes),
+        s.needs, u, NEED_COLUMN, allowed, travel, mode, feared, pushed, batch.plan, batch.dare, batch.courage,
+        d.uniform[:, TOGETHER], d.perception, batch.knowledge, d.taste, batch.minutes.astype(float), act.IS_TASK,
+        act.DEMAND, act.PLEASURE, IS_TALK, act.MINUTES, act.OUTSIDE, pars.household.together_prob,
+        float(pars.talk.coffee_minutes),
         pars.household.together_time_factor, neg.urgency_weight, neg.urgency_scale, neg.misfit_weight,
         pars.relation.perception_noise, neg.choice_noise, neg.dare_weight, neg.plan_weight, neg.user_voice, FORCED,
         out.activity, out.mode, out.minutes, out.travel, out.together, out.challenge, out.fit, out.user_top,
@@ -163,7 +162,7 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
 
     Tasks, capacity built, pleasure, contact in passing and places learnt
     (:func:`sim.kernels.live_activities`); then feared activities tried today
-    (:func:`_challenges`, rare, in numpy); then the worker's presence (M4), talk
+    (:func:`_challenges`); then the worker's presence (M4), talk
     (M7) and the relation (M8) (:func:`sim.kernels.live_relation`). Gains that
     compound (self-efficacy) multiply across a visit's activities. Returns the
     (V, K) success flags for the event log (False only for failed challenges).
@@ -183,33 +182,29 @@ def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
         h.together_se_gain, h.for_user_se_gain, pl.pleasure_wellbeing_gain, pars.negotiation.choice_wellbeing_gain,
         pl.incidental_contact_weight, pl.landscape_learn_prob, talk_minutes, quality,
     )
-    tried = (ch.activity >= 0) & ch.challenge
-    success = _challenges(model, batch, ch, tried, slot_draws) if tried.any() else np.ones((v_n, k_n), dtype=bool)
-    if not batch.with_worker:
-        return success
-    sparked = np.zeros(v_n, dtype=bool)
-    kernels.live_relation(
-        u, batch.alliance, batch.knowledge, batch.by_regular, talk_minutes, quality, d.uniform[:, ENABLE],
-        d.uniform[:, SOLVE], d.uniform[:, SPARK], s.needs, s.self_efficacy, s.wellbeing, s.anxiety, s.contacts_today,
-        s.alliance, s.knowledge, pr.contact_weight, pr.anxiety_relief, pr.enable_own_doing, h.own_doing_se_gain,
-        float(tk.coffee_minutes), tk.heard_wellbeing_gain, tk.problem_solve_prob, tk.spark_prob, rel.alliance_gain,
-        rel.knowledge_gain, tk.mutuality, HOME, ADMIN, sparked,
-    )
-    if sparked.any():
-        dynamics.reactivate_ties(s, u[sparked], tk.spark_ties, pars.network.reactivated_strength)
+    success = _challenges(model, batch, ch, slot_draws)
+    if batch.with_worker:
+        kernels.live_relation(
+            u, batch.alliance, batch.knowledge, batch.by_regular, talk_minutes, quality, d.uniform[:, ENABLE],
+            d.uniform[:, SOLVE], d.uniform[:, SPARK], s.needs, s.self_efficacy, s.wellbeing, s.anxiety,
+            s.contacts_today, s.alliance, s.knowledge, pr.contact_weight, pr.anxiety_relief, pr.enable_own_doing,
+            h.own_doing_se_gain, float(tk.coffee_minutes), tk.heard_wellbeing_gain, tk.problem_solve_prob,
+            tk.spark_prob, rel.alliance_gain, rel.knowledge_gain, tk.mutuality, HOME, ADMIN, s.tie_start,
+            s.tie_strength, tk.spark_ties, pars.network.reactivated_strength,
+        )
     return success
 
 
-def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, tried: np.ndarray, draws: np.ndarray) -> np.ndarray:
+def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, draws: np.ndarray) -> np.ndarray:
     """M6: feared activities tried today succeed or fail; success changes what the user can do.
 
     Slot by slot, so a second challenge in a visit builds on the first (:func:`sim.kernels.challenges`).
     """
     s, pars = model.users_state, model.params
     be = pars.becoming
-    success = np.ones(tried.shape, dtype=bool)
+    success = np.ones(ch.activity.shape, dtype=bool)
     kernels.challenges(
-        batch.users, ch.activity, ch.mode, tried, batch.brave, batch.alliance, draws[:, :, 1], draws[:, :, 2],
+        batch.users, ch.activity, ch.mode, ch.challenge, batch.brave, batch.alliance, draws[:, :, 1], draws[:, :, 2],
         s.self_efficacy, s.wellbeing, s.anxiety, s.fear_place, s.landscape, s.fear_transit, s.tie_start,
         s.tie_strength, act.PLACE, TRANSIT, be.success_logit, be.brave_logit, be.alliance_logit, be.se_logit,
         be.anxiety_logit, be.success_se_gain, be.fail_se_loss, be.success_wellbeing_gain, be.fail_anxiety_gain,

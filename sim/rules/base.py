@@ -16,7 +16,7 @@ hook                      decides                                         for
 ``can_move_visits``       may a visit move to the user's better day       R5
 ``visit_minutes``         length of each visit                            R5
 ``documentation_minutes`` documentation minutes of each visit             R5
-``allowed_activities``    which activities each visit may hold            R1 R3 R4
+``allowed_activities``    which activities each visit may hold (narrows)  R1 R3 R4
 ``travel_modes``          which travel modes each visit may use           R2
 ``travel_minutes``        how long trips with the user take by each mode  R2
 ``talk_share``            share of activity time that may be talk         R5

@@ -1,0 +1,76 @@
+"""The compiled kernels do what the numpy they replaced did, on small hand-made cases."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import activities as act
+from sim import kernels
+from sim.events import EventLog
+from sim.places import CAR, NONE, TRANSIT, WALK
+from sim.trips import TripTable
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 3000), scale=st.sampled_from([1e-3, 1.0, 1e4]), seed=st.integers(0, 2**32 - 1))
+def test_pairwise_sum_is_numpys_sum_bit_for_bit(n, scale, seed):
+    """The time-series means must not move in the last digit when computed in a kernel."""
+    x = np.random.default_rng(seed).standard_normal(n) * scale
+    assert kernels.pairwise_sum(x, 0, n) == x.sum()
+    if n > 10:
+        assert kernels.pairwise_sum(x, 5, n - 7) == x[5 : n - 2].sum()
+
+
+def test_event_log_grows_and_keeps_rows_in_visit_then_slot_order():
+    log = EventLog(capacity=2)
+    activity = np.array([[0, 3, -1], [-1, -1, -1], [5, -1, -1]])
+    shape = activity.shape
+    for day in range(3):
+        log.add_visits(
+            day, 0, user_id=np.array([7, 8, 9]), worker_id=np.array([1, 1, 2]), activity=activity,
+            challenge=np.zeros(shape, dtype=bool), mode=np.zeros(shape, dtype=np.int64),
+            minutes=np.arange(9.0).reshape(shape), travel_minutes=np.zeros(shape),
+            plan=np.ones((3, act.N_ACTIVITIES), dtype=bool), together=np.ones(shape, dtype=bool),
+            success=np.ones(shape, dtype=bool),
+        )
+    assert log.rows == 9
+    frame = log.frame()
+    assert frame["day"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert frame["user_id"].tolist() == [7, 7, 9] * 3
+    assert frame["minutes"].tolist() == [0.0, 1.0, 6.0] * 3
+    assert frame["activity"].tolist() == [act.NAMES[0], act.NAMES[3], act.NAMES[5]] * 3
+
+
+def test_move_visits_moves_only_to_a_free_weekday_and_counts_first_moves():
+    weekdays = np.zeros((4, 7), dtype=bool)
+    weekdays[:, 0] = True
+    weekdays[3, 1] = True  # user 3 is already visited tomorrow
+    due = np.array([True, True, False, True])
+    courage = np.array([0.1, 0.9, 0.1, 0.1])
+    pushed = np.array([0, 0, 0, 0])
+    pending = np.zeros(4, dtype=bool)
+    moved = kernels.move_visits(due, weekdays, 1, courage, 0.3, pushed, 2, pending)
+    assert moved == 1 and due.tolist() == [False, True, False, True]
+    assert pending.tolist() == [True, False, False, False] and pushed.tolist() == [1, 0, 0, 0]
+    friday = kernels.move_visits(np.array([True]), np.zeros((1, 7), dtype=bool), 5, np.array([0.0]), 0.3,
+                                 np.array([0]), 2, np.zeros(1, dtype=bool))
+    assert friday == 0  # no moves into the weekend
+
+
+def test_travel_uses_the_fastest_allowed_mode_and_transit_only_when_dared():
+    legs = np.zeros((1, 14, 4))
+    legs[0, :, WALK], legs[0, :, TRANSIT], legs[0, :, CAR] = 30.0, 20.0, 10.0
+    trips = TripTable(legs)
+    modes = np.array([[False, True, True, False], [False, True, True, False]])  # no car
+    fears = np.array([True, True])
+    mode = np.empty((2, act.N_ACTIVITIES), dtype=np.int8)
+    minutes, feared = np.empty((2, act.N_ACTIVITIES)), np.empty((2, act.N_ACTIVITIES), dtype=bool)
+    kernels.travel(np.array([0, 0]), modes, fears, trips.mode, trips.minutes, trips.transit, trips.n,
+                   np.array([False, True]), np.zeros((2, act.N_ACTIVITIES), dtype=bool), TRANSIT, act.OUTSIDE,
+                   np.zeros((1, 14), dtype=bool), act.PLACE, mode, minutes, feared)
+    out = act.OUTSIDE
+    assert (mode[0, out] == WALK).all() and (minutes[0, out] == 60.0).all() and not feared[0].any()
+    assert (mode[1, out] == TRANSIT).all() and (minutes[1, out] == 40.0).all() and feared[1, out].all()
+    assert (mode[:, ~out] == NONE).all() and (minutes[:, ~out] == 0.0).all()
