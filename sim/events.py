@@ -1,4 +1,4 @@
-"""The event log: one row per activity in a visit, kept in growing numpy columns.
+"""The event log: one row per activity in a visit, kept in chunks of numpy columns.
 
 Rows are appended a day at a time (never row by row in Python) and turned
 into the ``visits.parquet`` table at the end; text columns are stored as codes
@@ -35,38 +35,41 @@ class EventLog:
 
     Rows (one per activity done) are written straight into preallocated
     columns by a compiled loop (:func:`sim.kernels.log_visits`), a day at a
-    time; the columns double in size when full, so appending costs the same
-    whatever the run's length.
+    time. Columns come in chunks of :attr:`CHUNK` rows, so nothing is copied
+    while the run lasts and memory stays within a chunk of what is logged.
     """
 
-    def __init__(self, capacity: int = 4096) -> None:
-        self._cols = {c: np.zeros(capacity, dtype=STORE_DTYPES[c]) for c in COLUMNS}
+    CHUNK = 1 << 16
+
+    def __init__(self, chunk: int = CHUNK) -> None:
+        self.chunk = chunk
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self._fill: list[int] = []
         self.rows = 0
 
     def add_visits(self, day: int, provider: int, user_id: np.ndarray, worker_id: np.ndarray, activity: np.ndarray,
                    challenge: np.ndarray, mode: np.ndarray, minutes: np.ndarray, travel_minutes: np.ndarray,
                    plan: np.ndarray, together: np.ndarray, success: np.ndarray) -> None:
         """Append one day's visits: (V,) ids, (V, K) slots, (V, A) plan; slots with ``activity < 0`` are empty."""
-        need = self.rows + activity.size
-        size = self._cols["day"].size
-        if need > size:
-            while size < need:
-                size *= 2
-            for c, x in self._cols.items():
-                grown = np.zeros(size, dtype=x.dtype)
-                grown[: self.rows] = x[: self.rows]
-                self._cols[c] = grown
-        c = self._cols
-        self.rows = kernels.log_visits(
-            self.rows, day, provider, user_id, worker_id, activity, challenge, mode, minutes, travel_minutes, plan,
+        if not self._chunks or self._fill[-1] + activity.size > self._chunks[-1]["day"].size:
+            size = max(self.chunk, activity.size)
+            self._chunks.append({c: np.zeros(size, dtype=STORE_DTYPES[c]) for c in COLUMNS})
+            self._fill.append(0)
+        c, start = self._chunks[-1], self._fill[-1]
+        self._fill[-1] = kernels.log_visits(
+            start, day, provider, user_id, worker_id, activity, challenge, mode, minutes, travel_minutes, plan,
             together, success, act.CATEGORY, act.PLACE, act.CHALLENGE, c["day"], c["user_id"], c["worker_id"],
             c["activity"], c["category"], c["place"], c["mode"], c["minutes"], c["travel_minutes"], c["planned"],
             c["together"], c["success"], c["provider"],
         )
+        self.rows += self._fill[-1] - start
 
     def column(self, name: str) -> np.ndarray:
-        """The rows logged so far of one column (a view)."""
-        return self._cols[name][: self.rows]
+        """All rows logged so far of one column."""
+        parts = [c[name][:n] for c, n in zip(self._chunks, self._fill, strict=True)]
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=STORE_DTYPES[name])
 
     def frame(self) -> pd.DataFrame:
         """The log as the ``visits.parquet`` table of the output contract."""

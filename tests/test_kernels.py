@@ -24,7 +24,7 @@ def test_pairwise_sum_is_numpys_sum_bit_for_bit(n, scale, seed):
 
 
 def test_event_log_grows_and_keeps_rows_in_visit_then_slot_order():
-    log = EventLog(capacity=2)
+    log = EventLog(chunk=4)
     activity = np.array([[0, 3, -1], [-1, -1, -1], [5, -1, -1]])
     shape = activity.shape
     for day in range(3):
