@@ -233,17 +233,15 @@ class SIDLModel(mesa.Model):
         org = self.params.organisation
         v = batch.size
         doc = self.rules.documentation_minutes(self, batch, np.full(v, org.documentation_minutes))
-        travel = float(ch.travel.sum())
-        self.minutes["client"] += float(batch.minutes.sum()) - travel
+        visit, travel, documentation, fit, done = kernels.visit_sums(batch.minutes, ch.travel, doc, ch.activity, ch.fit)
+        self.minutes["client"] += visit - travel
         self.minutes["travel_with_user"] += travel
         self.minutes["travel_between"] += v * org.between_visits_minutes
-        self.minutes["documentation"] += float(doc.sum())
+        self.minutes["documentation"] += documentation
         self.visits_made += v
         self.visits_by_regular += int(np.count_nonzero(batch.by_regular))
-
-        on = ch.activity >= 0
-        self.fit_sum += float(ch.fit[on].sum())
-        self.fit_n += int(np.count_nonzero(on))
+        self.fit_sum += fit
+        self.fit_n += done
         self._log(batch, ch, success, uid, PROVIDERS.index("sidl"))
 
     def _log(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray, provider: int) -> None:
