@@ -9,7 +9,9 @@ own model (``solara.use_memo`` inside the page), so one student's stepping never
 from __future__ import annotations
 
 import argparse
+import html
 import os
+import re
 import sys
 
 import solara
@@ -47,6 +49,18 @@ def full_width_layout(num_components: int) -> list[dict]:
 solara_viz.make_initial_grid_layout = full_width_layout
 
 
+def Rich(text: str, tag: str = "div"):
+    """Text with our few marks (``**bold**``, ``_italic_``) as HTML.
+
+    solara.Markdown builds a new widget whenever its text changes; this updates one in place,
+    which keeps a step's round trip to the browser short (docs/PERFORMANCE.md).
+    """
+    out = html.escape(text)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
+    out = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"<i>\1</i>", out)
+    return solara.HTML(tag=tag, unsafe_innerHTML=out)
+
+
 @solara.component
 def Maps(model: TwinWorlds):
     update_counter.get()  # re-render after every step
@@ -54,7 +68,7 @@ def Maps(model: TwinWorlds):
         for key in ("A", "B"):
             world = model.worlds[key]
             with solara.Column():
-                solara.Markdown(f"**World {key}: {world.cfg.regime.name} - day {world.day}**")
+                Rich(f"**World {key}: {world.cfg.regime.name} - day {world.day}**")
                 solara.FigureEcharts(option=map_option(model, key), attributes={"style": "height: 410px"})
 
 
@@ -62,9 +76,9 @@ def Maps(model: TwinWorlds):
 def Outcomes(model: TwinWorlds):
     update_counter.get()  # re-render after every step
     now = snapshot(model)
-    solara.Markdown(
+    Rich(
         f"**Day {model.day}.** World A: UCLA-3 {now['A_ucla3']:.2f}, WEMWBS {now['A_wemwbs']:.1f}, plan adherence "
-        f"{now['A_adherence']:.0%} &nbsp;|&nbsp; World B: UCLA-3 {now['B_ucla3']:.2f}, WEMWBS {now['B_wemwbs']:.1f}, "
+        f"{now['A_adherence']:.0%} \u00a0|\u00a0 World B: UCLA-3 {now['B_ucla3']:.2f}, WEMWBS {now['B_wemwbs']:.1f}, "
         f"plan adherence {now['B_adherence']:.0%}"
     )
     with solara.Columns([1, 1, 1]):
@@ -80,7 +94,8 @@ def Story(model: TwinWorlds):
         for key in ("A", "B"):
             with solara.Card(f"Story of user {user} in world {key} ({model.worlds[key].cfg.regime.name})"):
                 lines = story(model, key)
-                solara.Markdown("\n\n".join(lines) if lines else "_Press Step to begin._")
+                for line in lines or ["_Press Step to begin._"]:
+                    Rich(line, tag="p")
 
 
 @solara.component
