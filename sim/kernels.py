@@ -455,7 +455,7 @@ def move_visits(due, weekdays, tomorrow, courage, threshold, pushed, max_days, p
 def meet(users, workers, worker_uid, regular, bond_worker, alliance, knowledge, relation_days, initial_alliance,
          courage, brave_at, initiate_draw, trust_at, initiate_prob, uid, by_regular, alliance_v, knowledge_v, brave,
          dare):  # pragma: no cover - compiled
-    """Who the user meets, the relation they meet with, and whether they dare (model._meet, visits.dares)."""
+    """Who the user meets, the relation they meet with, and whether they dare (model._meet)."""
     for v in range(users.size):
         u = users[v]
         uid[v] = worker_uid[workers[v]]
@@ -473,18 +473,21 @@ def meet(users, workers, worker_uid, regular, bond_worker, alliance, knowledge, 
 
 
 @njit(cache=True)
-def travel(users, modes, fears, trip_mode, trip_minutes, transit_minutes, n_users, dare, pushed, transit, outside,
-           fear_place, place_of, mode, minutes, feared):  # pragma: no cover - compiled
-    """Mode, round-trip minutes and fear per visit and activity, from the precomputed trips (visits.travel_options)."""
+def travel(users, modes, fears, trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit, dare, pushed,
+           transit, outside, fear_place, place_of, mode, minutes, feared):  # pragma: no cover - compiled
+    """Mode, round-trip minutes and fear per visit and activity, from the precomputed trips (visits.travel_options).
+
+    A visit's row in the trip table is its case code (``trips.MODE_BIT``, ``trips.FEARS_TRANSIT``) x users + user.
+    """
     v_n, a_n = mode.shape
     for v in range(v_n):
         u = users[v]
         code = 0
-        for m in range(1, modes.shape[1]):
+        for m in range(modes.shape[1]):
             if modes[v, m]:
-                code += 1 << (m - 1)
+                code += mode_bit[m]
         if fears[v]:
-            code += 8
+            code += fears_bit
         row = code * n_users + u
         may_practise = fears[v] and modes[v, transit]
         for a in range(a_n):

@@ -16,6 +16,10 @@ from sim import activities as act
 from sim.places import CAR, NONE, TRANSIT, WALK
 
 N_CASES = 16
+#: A case's code: the sum of the bits of its allowed modes (by mode index: none, walk, transit, car)
+#: plus FEARS_TRANSIT; the constructor decodes it, :func:`sim.kernels.travel` encodes it.
+MODE_BIT = np.array([0, 1, 2, 4])
+FEARS_TRANSIT = 8
 
 
 class TripTable:
@@ -27,9 +31,9 @@ class TripTable:
         mode = np.zeros((N_CASES, n, act.N_ACTIVITIES), dtype=np.int8)
         minutes = np.zeros((N_CASES, n, act.N_ACTIVITIES))
         outside = act.OUTSIDE[None, :]
-        for code in range(N_CASES):  # bits: walk 1, transit 2, car 4, fears transit 8
-            allowed = {WALK: code & 1, TRANSIT: code & 2, CAR: code & 4}
-            if code & 8:
+        for code in range(N_CASES):
+            allowed = {m: code & MODE_BIT[m] for m in (WALK, TRANSIT, CAR)}
+            if code & FEARS_TRANSIT:
                 allowed[TRANSIT] = 0
             cost = np.full(one_way.shape, np.inf)
             for m, ok in allowed.items():

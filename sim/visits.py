@@ -22,6 +22,7 @@ from sim import activities as act
 from sim import kernels
 from sim.config import Becoming
 from sim.places import MODE_NAMES, TRANSIT
+from sim.trips import FEARS_TRANSIT, MODE_BIT
 
 if TYPE_CHECKING:
     from sim.model import SIDLModel
@@ -112,8 +113,8 @@ def travel_options(
     mode, travel = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n))
     feared = np.empty((v_n, a_n), dtype=bool)
     kernels.travel(
-        batch.users, modes, s.fear_transit[batch.users], trips.mode, trips.minutes, trips.transit, trips.n,
-        batch.dare, pushed, TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE, mode, travel, feared,
+        batch.users, modes, s.fear_transit[batch.users], trips.mode, trips.minutes, trips.transit, trips.n, MODE_BIT,
+        FEARS_TRANSIT, batch.dare, pushed, TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE, mode, travel, feared,
     )
     return mode, rules.travel_minutes(model, batch, travel, mode), feared
 
@@ -149,8 +150,8 @@ def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None)
         s.needs, u, NEED_COLUMN, allowed, travel, mode, feared, pushed, batch.plan, batch.dare, batch.courage,
         d.uniform[:, TOGETHER], d.perception, batch.knowledge, d.taste, batch.minutes.astype(float), act.IS_TASK,
         act.DEMAND, act.PLEASURE, IS_TALK, act.MINUTES, act.OUTSIDE, pars.household.together_prob,
-        float(pars.talk.coffee_minutes),
-        pars.household.together_time_factor, neg.urgency_weight, neg.urgency_scale, neg.misfit_weight,
+        float(pars.talk.coffee_minutes), pars.household.together_time_factor, neg.urgency_weight, neg.urgency_scale,
+        neg.misfit_weight,
         pars.relation.perception_noise, neg.choice_noise, neg.dare_weight, neg.plan_weight, neg.user_voice, FORCED,
         out.activity, out.mode, out.minutes, out.travel, out.together, out.challenge, out.fit, out.user_top,
     )

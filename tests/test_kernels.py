@@ -10,7 +10,7 @@ from sim import activities as act
 from sim import kernels
 from sim.events import EventLog
 from sim.places import CAR, NONE, TRANSIT, WALK
-from sim.trips import TripTable
+from sim.trips import FEARS_TRANSIT, MODE_BIT, TripTable
 
 
 @settings(max_examples=60, deadline=None)
@@ -67,9 +67,9 @@ def test_travel_uses_the_fastest_allowed_mode_and_transit_only_when_dared():
     fears = np.array([True, True])
     mode = np.empty((2, act.N_ACTIVITIES), dtype=np.int8)
     minutes, feared = np.empty((2, act.N_ACTIVITIES)), np.empty((2, act.N_ACTIVITIES), dtype=bool)
-    kernels.travel(np.array([0, 0]), modes, fears, trips.mode, trips.minutes, trips.transit, trips.n,
-                   np.array([False, True]), np.zeros((2, act.N_ACTIVITIES), dtype=bool), TRANSIT, act.OUTSIDE,
-                   np.zeros((1, 14), dtype=bool), act.PLACE, mode, minutes, feared)
+    kernels.travel(np.array([0, 0]), modes, fears, trips.mode, trips.minutes, trips.transit, trips.n, MODE_BIT,
+                   FEARS_TRANSIT, np.array([False, True]), np.zeros((2, act.N_ACTIVITIES), dtype=bool), TRANSIT,
+                   act.OUTSIDE, np.zeros((1, 14), dtype=bool), act.PLACE, mode, minutes, feared)
     out = act.OUTSIDE
     assert (mode[0, out] == WALK).all() and (minutes[0, out] == 60.0).all() and not feared[0].any()
     assert (mode[1, out] == TRANSIT).all() and (minutes[1, out] == 40.0).all() and feared[1, out].all()
