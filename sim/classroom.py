@@ -221,10 +221,7 @@ def outcome_option(twins: TwinWorlds, variable: str) -> dict:
     series = []
     for key, dash in (("A", "solid"), ("B", "dashed")):
         world = twins.worlds[key]
-        if variable == "adherence":
-            y = plan_adherence_series(world)
-        else:
-            y = np.asarray(world.datacollector.model_vars[f"{variable}_mean"])
+        y = plan_adherence_series(world) if variable == "adherence" else world.datacollector.column(f"{variable}_mean")
         series.append({"type": "line", "name": f"{key}: {world.cfg.regime.name}", "showSymbol": False,
                        "lineStyle": {"type": dash}, "data": np.round(y, 3).tolist()})
     return {"title": {"text": titles[variable], "textStyle": {"fontSize": 12}}, "animation": False,

@@ -21,11 +21,10 @@ NEED_PLACE = np.array(
 )
 
 
-def update_courage(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
-    """M1: today's courage, an AR(1) around the personal mean (002 §3.2)."""
+def update_courage(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
+    """M1: today's courage, an AR(1) around the personal mean (002 §3.2); ``g`` is a stream's handle."""
     d = pars.daily
-    eps = rng.standard_normal(s.n)
-    kernels.courage(s.courage, s.courage_trait, eps, d.persistence, d.daily_sd * np.sqrt(1.0 - d.persistence**2))
+    kernels.courage(s.courage, s.courage_trait, g, d.persistence, d.daily_sd * np.sqrt(1.0 - d.persistence**2))
 
 
 def brave(s: UserState, pars: ModelParams) -> np.ndarray:
@@ -33,12 +32,11 @@ def brave(s: UserState, pars: ModelParams) -> np.ndarray:
     return s.courage >= pars.daily.brave_threshold
 
 
-def accumulate_needs(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
-    """M3: household needs (home, shopping, admin, service) arrive as Poisson counts."""
+def accumulate_needs(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
+    """M3: household needs (home, shopping, admin, service) arrive as Poisson counts; ``g`` is a stream's handle."""
     h = pars.household
-    new = [rng.poisson(rate, s.n) for rate in (h.need_rate_home, h.need_rate_shopping, h.need_rate_admin,
-                                               h.need_rate_service)]
-    kernels.add_needs(s.needs, *new, float(h.backlog_max))
+    rates = np.array([h.need_rate_home, h.need_rate_shopping, h.need_rate_admin, h.need_rate_service])
+    kernels.add_needs(s.needs, g, rates, float(h.backlog_max))
 
 
 def evening(s: UserState, pars: ModelParams, rng: Streams) -> None:
@@ -57,26 +55,23 @@ def evening(s: UserState, pars: ModelParams, rng: Streams) -> None:
       moved them, so they act as pulses.
     """
     h, pl, net, lo, w = pars.household, pars.places, pars.network, pars.loneliness, pars.wellbeing
-    doing = rng["own_doing"].random(s.needs.shape)
-    outings = rng["own_outings"].random(s.n)
-    contact = rng["network_contact"].random(s.tie_strength.size)
-    noise = lo.noise_sd * rng["loneliness_noise"].standard_normal(s.n)
     keep = (1 - h.own_doing_se_gain) ** np.arange(s.needs.shape[1] + 1)
     kernels.evening(
-        s.needs, s.landscape, NEED_PLACE, doing, h.own_doing_rate, keep, s.self_efficacy, outings, pl.own_outing_rate,
-        pl.outing_saturation, pl.incidental_contact_weight, s.contacts_today, s.tie_strength, s.tie_user, contact,
-        net.contact_rate, net.withdrawal, s.courage, np.exp(-1.0 / net.decay_days), net.contact_boost, s.loneliness,
-        s.contacts_week, s.loneliness_offset, s.anxiety, s.anxiety_trait, s.wellbeing, noise, lo.memory_days,
+        s.needs, s.landscape, NEED_PLACE, rng.handle("own_doing"), h.own_doing_rate, keep, s.self_efficacy,
+        rng.handle("own_outings"), pl.own_outing_rate, pl.outing_saturation, pl.incidental_contact_weight,
+        s.contacts_today, s.tie_strength, s.tie_user, rng.handle("network_contact"), net.contact_rate, net.withdrawal,
+        s.courage, np.exp(-1.0 / net.decay_days), net.contact_boost, s.loneliness, s.contacts_week,
+        s.loneliness_offset, s.anxiety, s.anxiety_trait, s.wellbeing, rng.handle("loneliness_noise"), lo.noise_sd,
+        lo.memory_days,
         lo.contact_scale, lo.level_min, lo.level_max, lo.rate, w.anxiety_rate, w.anxiety_se_buffer, h.se_decay,
         h.se_floor, w.rate, w.base, w.se_weight, w.loneliness_weight, w.anxiety_weight, w.needs_weight, h.need_cap,
     )
 
 
-def own_outings(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+def own_outings(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
     """M5/M9: outings alone, as in :func:`evening` (the burn-in lives them without the rest of the day)."""
     pl = pars.places
-    draws = rng.random(s.n)
-    kernels.own_outings(s.landscape, s.self_efficacy, draws, pl.own_outing_rate, pl.outing_saturation,
+    kernels.own_outings(s.landscape, s.self_efficacy, g, pl.own_outing_rate, pl.outing_saturation,
                         pl.incidental_contact_weight, s.contacts_today)
 
 
@@ -88,7 +83,7 @@ def contact_drive(s: UserState, pars: ModelParams, courage: np.ndarray) -> np.nd
     return out
 
 
-def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+def network_contact(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
     """M9: contact on ties (likelier when strong, brave, not withdrawn); ties decay.
 
     Contact grows with the square of tie strength, so ties are bistable: strong
@@ -98,9 +93,8 @@ def network_contact(s: UserState, pars: ModelParams, rng: np.random.Generator) -
     loneliness tip into a persistent state below a contact threshold (P12).
     """
     net = pars.network
-    draws = rng.random(s.tie_strength.size)
     drive = contact_drive(s, pars, s.courage)
-    kernels.network_contact(s.tie_strength, s.tie_user, drive, draws, np.exp(-1.0 / net.decay_days),
+    kernels.network_contact(s.tie_strength, s.tie_user, drive, g, np.exp(-1.0 / net.decay_days),
                             net.contact_boost, s.contacts_today)
 
 
@@ -167,15 +161,14 @@ def wellbeing_target(s: UserState, pars: ModelParams) -> np.ndarray:
     )
 
 
-def relax_loneliness(s: UserState, pars: ModelParams, rng: np.random.Generator) -> None:
+def relax_loneliness(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
     """M9: recent contact is remembered; loneliness drifts toward the level it sustains."""
     lo = pars.loneliness
-    noise = lo.noise_sd * rng.standard_normal(s.n)
-    kernels.relax_loneliness(s.loneliness, s.contacts_week, s.contacts_today, s.loneliness_offset, noise,
+    kernels.relax_loneliness(s.loneliness, s.contacts_week, s.contacts_today, s.loneliness_offset, g, lo.noise_sd,
                              lo.memory_days, lo.contact_scale, lo.level_min, lo.level_max, lo.rate)
 
 
-def burn_in(s: UserState, pars: ModelParams, rng: np.random.Generator, days: int) -> None:
+def burn_in(s: UserState, pars: ModelParams, g: np.ndarray, days: int) -> None:
     """Live the social part of life (courage, outings, network, loneliness) before day 0.
 
     Starting values are only consistent in the mean; a burn-in lets each
@@ -184,7 +177,7 @@ def burn_in(s: UserState, pars: ModelParams, rng: np.random.Generator, days: int
     """
     settle_start(s, pars)
     for _ in range(days):
-        update_courage(s, pars, rng)
-        own_outings(s, pars, rng)
-        network_contact(s, pars, rng)
-        relax_loneliness(s, pars, rng)
+        update_courage(s, pars, g)
+        own_outings(s, pars, g)
+        network_contact(s, pars, g)
+        relax_loneliness(s, pars, g)

@@ -3,31 +3,175 @@
 At municipality scale a day is ~300 numpy calls on arrays of 200 users, each costing more in
 call overhead than in arithmetic (docs/PERFORMANCE.md). These loops do the same arithmetic in
 the same order, so results are bit-identical to the numpy versions they replace (checked by the
-baseline test); random numbers are still drawn by numpy from the named streams, outside.
+baseline test).
+
+Kernels draw their random numbers themselves, from the named streams (:mod:`sim.streams`): a
+stream is passed as its *handle*, the addresses of its bit generator's ``next_double`` and
+``next_uint64`` and of its state (numpy's documented ctypes interface for compiled code).
+:func:`uniform`, :func:`normal` and :func:`poisson` repeat the algorithms of numpy's
+``Generator.random``, ``standard_normal`` and ``poisson``, so a kernel draws the very numbers
+numpy would and leaves the stream where numpy would have left it. They live in this file
+because numba's cache does not notice changes to jitted code in another module.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+from numba.np.random._constants import fi_double, ki_double, wi_double, ziggurat_nor_inv_r, ziggurat_nor_r
+
+# -- drawing from a stream's handle -----------------------------------------------------------------
+NEXT_DOUBLE, NEXT_UINT64, STATE = range(3)
+_WI, _FI = np.asarray(wi_double), np.asarray(fi_double)
+_KI = np.asarray(ki_double, dtype=np.uint64)
+
+
+def _caller(result: ir.Type, result_type: types.Type):
+    """An intrinsic calling the C function at address ``fn`` with the state at address ``state``."""
+
+    def call(typingctx, fn, state):
+        def codegen(context, builder, signature, args):
+            pointer = ir.IntType(8).as_pointer()
+            f = builder.inttoptr(args[0], ir.FunctionType(result, [pointer]).as_pointer())
+            return builder.call(f, [builder.inttoptr(args[1], pointer)])
+
+        return result_type(types.uint64, types.uint64), codegen
+
+    return intrinsic(call)
+
+
+_next_double = _caller(ir.DoubleType(), types.float64)
+_next_uint64 = _caller(ir.IntType(64), types.uint64)
 
 
 @njit(cache=True)
-def relax_loneliness(lon, cw, ct, off, noise, memory, cscale, lmin, lmax, rate):  # pragma: no cover - compiled
+def uniform(g):  # pragma: no cover - compiled
+    """One draw of ``Generator.random()`` from the stream with handle ``g``."""
+    return _next_double(g[NEXT_DOUBLE], g[STATE])
+
+
+@njit(cache=True)
+def normal(g):  # pragma: no cover - compiled
+    """One draw of ``Generator.standard_normal()``: numpy's ziggurat, its tables and its order of draws."""
+    while True:
+        r = _next_uint64(g[NEXT_UINT64], g[STATE])
+        idx = r & np.uint64(0xFF)
+        r >>= np.uint64(8)
+        rabs = (r >> np.uint64(1)) & np.uint64(0x000FFFFFFFFFFFFF)
+        x = rabs * _WI[idx]
+        if r & np.uint64(1):
+            x = -x
+        if rabs < _KI[idx]:
+            return x
+        if idx == 0:
+            while True:
+                xx = -ziggurat_nor_inv_r * np.log1p(-uniform(g))
+                yy = -np.log1p(-uniform(g))
+                if yy + yy > xx * xx:
+                    return -(ziggurat_nor_r + xx) if (rabs >> np.uint64(8)) & np.uint64(1) else ziggurat_nor_r + xx
+        elif (_FI[idx - 1] - _FI[idx]) * uniform(g) + _FI[idx] < np.exp(-0.5 * x * x):
+            return x
+
+
+@njit(cache=True)
+def _loggam(x):  # pragma: no cover - compiled
+    """numpy's ``random_loggam``: log Gamma(x) as its Poisson sampler computes it."""
+    if x == 1.0 or x == 2.0:
+        return 0.0
+    n = int(7 - x) if x < 7.0 else 0
+    coef = (8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04, -5.952380952380952e-04,
+            8.417508417508418e-04, -1.917526917526918e-03, 6.410256410256410e-03, -2.955065359477124e-02,
+            1.796443723688307e-01, -1.39243221690590e00)
+    x0 = x + n
+    x2 = (1.0 / x0) * (1.0 / x0)
+    gl0 = coef[9]
+    for k in range(8, -1, -1):
+        gl0 *= x2
+        gl0 += coef[k]
+    gl = gl0 / x0 + 0.5 * 1.8378770664093453 + (x0 - 0.5) * np.log(x0) - x0
+    if x < 7.0:
+        for _ in range(n):
+            gl -= np.log(x0 - 1.0)
+            x0 -= 1.0
+    return gl
+
+
+@njit(cache=True)
+def poisson(g, lam):  # pragma: no cover - compiled
+    """One draw of ``Generator.poisson(lam)``: multiplication below 10, numpy's PTRS rejection above."""
+    if lam == 0:
+        return 0
+    if lam < 10:
+        enlam, x, prod = np.exp(-lam), 0, 1.0
+        while True:
+            prod *= uniform(g)
+            if prod > enlam:
+                x += 1
+            else:
+                return x
+    slam, loglam = np.sqrt(lam), np.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2)
+    while True:
+        u = uniform(g) - 0.5
+        v = uniform(g)
+        us = 0.5 - abs(u)
+        k = int(np.floor((2 * a / us + b) * u + lam + 0.43))
+        if us >= 0.07 and v <= vr:
+            return k
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if np.log(v) + np.log(invalpha) - np.log(a / (us * us) + b) <= -lam + k * loglam - _loggam(k + 1):
+            return k
+
+
+@njit(cache=True)
+def fill_uniform(g, out):  # pragma: no cover - compiled
+    """``out[...] = rng.random(out.shape)``."""
+    flat = out.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = uniform(g)
+
+
+@njit(cache=True)
+def fill_normal(g, out):  # pragma: no cover - compiled
+    """``out[...] = rng.standard_normal(out.shape)``."""
+    flat = out.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = normal(g)
+
+
+@njit(cache=True)
+def fill_poisson(g, lam, out):  # pragma: no cover - compiled
+    """``out[...] = rng.poisson(lam, out.shape)``."""
+    flat = out.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = poisson(g, lam)
+
+
+# -- the day ------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def relax_loneliness(lon, cw, ct, off, g, noise_sd, memory, cscale, lmin, lmax, rate):  # pragma: no cover - compiled
     """Recent contact remembered, loneliness drifts toward the level it sustains (dynamics.relax_loneliness)."""
     for i in range(lon.size):
         cw[i] += (7.0 * ct[i] - cw[i]) / memory
         t = lmin + (lmax - lmin) * np.exp(-cw[i] / cscale) + off[i]
         t = min(max(t, 0.0), 1.0)
-        lon[i] = min(max(lon[i] + rate * (t - lon[i]) + noise[i], 0.0), 1.0)
+        lon[i] = min(max(lon[i] + rate * (t - lon[i]) + noise_sd * normal(g), 0.0), 1.0)
         ct[i] = 0.0
 
 
 @njit(cache=True)
-def relax(lon, cw, ct, off, anx, anx_trait, se, wb, needs, noise, memory, cscale, lmin, lmax, rate, arate, abuf,
+def relax(lon, cw, ct, off, anx, anx_trait, se, wb, needs, g, noise_sd, memory, cscale, lmin, lmax, rate, arate, abuf,
           sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
     """End of day: recent contact, loneliness, anxiety, self-efficacy, wellbeing (the drift of dynamics.evening)."""
-    relax_loneliness(lon, cw, ct, off, noise, memory, cscale, lmin, lmax, rate)
+    relax_loneliness(lon, cw, ct, off, g, noise_sd, memory, cscale, lmin, lmax, rate)
     for i in range(lon.size):
         at = anx_trait[i] * (1 - abuf * se[i])
         anx[i] = min(max(anx[i] + arate * (at - anx[i]), 0.0), 1.0)
@@ -38,10 +182,10 @@ def relax(lon, cw, ct, off, anx, anx_trait, se, wb, needs, noise, memory, cscale
 
 
 @njit(cache=True)
-def network_contact(strength, owner, drive, draws, decay, boost, contacts):  # pragma: no cover - compiled
+def network_contact(strength, owner, drive, g, decay, boost, contacts):  # pragma: no cover - compiled
     """Contact on each tie with chance strength^2 x drive of its owner; decay; boost (dynamics.network_contact)."""
     for t in range(strength.size):
-        met = draws[t] < strength[t] ** 2 * drive[owner[t]]
+        met = uniform(g) < strength[t] ** 2 * drive[owner[t]]
         strength[t] *= decay
         if met:
             strength[t] += boost * (1 - strength[t])
@@ -49,13 +193,14 @@ def network_contact(strength, owner, drive, draws, decay, boost, contacts):  # p
 
 
 @njit(cache=True)
-def own_doing(needs, landscape, need_place, draws, rate, se, keep):  # pragma: no cover - compiled
+def own_doing(needs, landscape, need_place, g, rate, se, keep):  # pragma: no cover - compiled
     """Tasks a user does alone where the place is known (dynamics.evening); ``keep[k]`` = (1 - gain)^k."""
     for i in range(needs.shape[0]):
         chance = rate * se[i]
         k = 0
         for j in range(needs.shape[1]):
-            if needs[i, j] >= 1 and landscape[i, need_place[j]] and draws[i, j] < chance:
+            draw = uniform(g)
+            if needs[i, j] >= 1 and landscape[i, need_place[j]] and draw < chance:
                 needs[i, j] -= 1
                 k += 1
         se[i] += (1 - keep[k]) * (1 - se[i])
@@ -74,18 +219,32 @@ def contact_drives(rate, withdrawal, loneliness, courage, se, out):  # pragma: n
 
 
 @njit(cache=True)
-def evening(needs, landscape, need_place, doing_draws, doing_rate, keep, se, outing_draws, outing_rate, saturation,
-            incidental, contacts, strength, owner, contact_draws, contact_rate, withdrawal, courage, decay, boost,
-            lon, cw, off, anx, anx_trait, wb, noise, memory, cscale, lmin, lmax, rate, arate, abuf, sedecay, sefloor,
-            wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
+def evening(needs, landscape, need_place, g_doing, doing_rate, keep, se, g_outings, outing_rate, saturation,
+            incidental, contacts, strength, owner, g_contact, contact_rate, withdrawal, courage, decay, boost,
+            lon, cw, off, anx, anx_trait, wb, g_noise, noise_sd, memory, cscale, lmin, lmax, rate, arate, abuf, sedecay,
+            sefloor, wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
     """Own doing, outings, network contact, then the end-of-day drift (dynamics.evening), in that order."""
-    own_doing(needs, landscape, need_place, doing_draws, doing_rate, se, keep)
-    own_outings(landscape, se, outing_draws, outing_rate, saturation, incidental, contacts)
+    own_doing(needs, landscape, need_place, g_doing, doing_rate, se, keep)
+    own_outings(landscape, se, g_outings, outing_rate, saturation, incidental, contacts)
     drive = np.empty(se.size)
     contact_drives(contact_rate, withdrawal, lon, courage, se, drive)
-    network_contact(strength, owner, drive, contact_draws, decay, boost, contacts)
-    relax(lon, cw, contacts, off, anx, anx_trait, se, wb, needs, noise, memory, cscale, lmin, lmax, rate, arate, abuf,
-          sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap)
+    network_contact(strength, owner, drive, g_contact, decay, boost, contacts)
+    relax(lon, cw, contacts, off, anx, anx_trait, se, wb, needs, g_noise, noise_sd, memory, cscale, lmin, lmax, rate,
+          arate, abuf, sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap)
+
+
+@njit(cache=True)
+def visit_draws(g, chances, taste, perception, taste_scale):  # pragma: no cover - compiled
+    """Today's visit draws for every user (visits.VisitDraws): a uniform block per user, then the normals.
+
+    Each user's row of the block is their chances, then their taste, uniform around 0 scaled by ``taste_scale``.
+    """
+    for i in range(chances.shape[0]):
+        for j in range(chances.shape[1]):
+            chances[i, j] = uniform(g)
+        for j in range(taste.shape[1]):
+            taste[i, j] = (uniform(g) - 0.5) * taste_scale
+    fill_normal(g, perception)
 
 
 @njit(cache=True)
@@ -233,30 +392,28 @@ def live_relation(users, alliance, knowledge, by_regular, talk_minutes, quality,
 
 
 @njit(cache=True)
-def add_needs(needs, home, shopping, admin, service, most):  # pragma: no cover - compiled
-    """Today's new needs added, the backlog capped (dynamics.accumulate_needs)."""
-    for i in range(needs.shape[0]):
-        needs[i, 0] = min(needs[i, 0] + home[i], most)
-        needs[i, 1] = min(needs[i, 1] + shopping[i], most)
-        needs[i, 2] = min(needs[i, 2] + admin[i], most)
-        needs[i, 3] = min(needs[i, 3] + service[i], most)
+def add_needs(needs, g, rates, most):  # pragma: no cover - compiled
+    """Today's new needs, Poisson with ``rates[j]`` per kind, drawn kind by kind; the backlog capped."""
+    for j in range(needs.shape[1]):
+        for i in range(needs.shape[0]):
+            needs[i, j] = min(needs[i, j] + poisson(g, rates[j]), most)
 
 
 @njit(cache=True)
-def courage(c, trait, eps, persistence, coef):  # pragma: no cover - compiled
+def courage(c, trait, g, persistence, coef):  # pragma: no cover - compiled
     """Today's courage, AR(1) around the personal mean (dynamics.update_courage)."""
     for i in range(c.size):
-        c[i] = min(max(trait[i] + persistence * (c[i] - trait[i]) + coef * eps[i], 0.0), 1.0)
+        c[i] = min(max(trait[i] + persistence * (c[i] - trait[i]) + coef * normal(g), 0.0), 1.0)
 
 
 @njit(cache=True)
-def own_outings(landscape, se, draws, rate, saturation, weight, contacts):  # pragma: no cover - compiled
+def own_outings(landscape, se, g, rate, saturation, weight, contacts):  # pragma: no cover - compiled
     """Outings alone to known places, contact in passing (dynamics.own_outings)."""
     for i in range(se.size):
         known = 0
         for p in range(1, landscape.shape[1]):
             known += landscape[i, p]
-        if draws[i] < rate * se[i] * min(known / saturation, 1.0):
+        if uniform(g) < rate * se[i] * min(known / saturation, 1.0):
             contacts[i] += weight
 
 

@@ -53,7 +53,7 @@ class SIDLModel(mesa.Model):
         n, n_workers = cfg.scenario.n_users, cfg.scenario.n_workers
 
         self.users_state = s = make_users(n, self.params, self.streams)
-        dynamics.burn_in(s, self.params, self.streams["burn_in"], self.params.initial.burn_in_days)
+        dynamics.burn_in(s, self.params, self.streams.handle("burn_in"), self.params.initial.burn_in_days)
         s.wellbeing[:] = np.clip(dynamics.wellbeing_target(s, self.params), 0, 1)
         self.trips = TripTable(s.legs)
         self.assessment = assess(s, self.params.organisation, n_workers, self.streams["organisation"])
@@ -77,11 +77,10 @@ class SIDLModel(mesa.Model):
         self.fit_n = 0
         self.events = EventLog()
 
-        # the day's row is held as model attributes, which the DataCollector reads by name
-        self.datacollector = mesa.DataCollector(model_reporters={name: name for name in reporters.TIMESERIES})
+        self.datacollector = reporters.DailyCollector(cfg.scenario.days)
         self.start = {k: f(self) for k, f in reporters.USER_SNAPSHOT.items()}
         self.contacts_week_start = float(s.contacts_week.mean())
-        self._collect()
+        self.datacollector.collect(self)
 
     # -- the day --------------------------------------------------------------
     def step(self) -> None:
@@ -90,16 +89,12 @@ class SIDLModel(mesa.Model):
         self._turnover()
         if self.weekday < 5:  # staff are paid for meetings and admin every working day
             self.minutes["admin"] += self.worker_uid.size * self.params.organisation.admin_minutes_per_day
-        dynamics.update_courage(s, pars, rng["daily_state"])
-        dynamics.accumulate_needs(s, pars, rng["needs"])
+        dynamics.update_courage(s, pars, rng.handle("daily_state"))
+        dynamics.accumulate_needs(s, pars, rng.handle("needs"))
         self._visits()
         dynamics.evening(s, pars, rng)
         s.relation_days += 1
         self.day += 1
-        self._collect()
-
-    def _collect(self) -> None:
-        vars(self).update(reporters.observe(self))
         self.datacollector.collect(self)
 
     def run(self, days: int | None = None) -> None:
@@ -199,7 +194,8 @@ class SIDLModel(mesa.Model):
         return batch, uid
 
     def draw_visits(self) -> VisitDraws:
-        return VisitDraws.draw(self.streams["visits"], self.users_state.n, self.params.negotiation.max_activities)
+        n, k = self.users_state.n, self.params.negotiation.max_activities
+        return VisitDraws.draw(self.streams.handle("visits"), n, k)
 
     def _visits(self) -> None:
         draws = self.draw_visits()  # every day, visits or not: common random numbers
@@ -212,11 +208,14 @@ class SIDLModel(mesa.Model):
         self._account(batch, choice, success, uid)
 
     def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: int, minutes: float,
-                        rng: np.random.Generator) -> None:
-        """Activities another provider delivers (R3): its own offer, no relationship, no SIDL rules."""
+                        g: np.ndarray) -> None:
+        """Activities another provider delivers (R3): its own offer, no relationship, no SIDL rules.
+
+        ``g`` is the handle of the stream the provider's visits draw from (:meth:`sim.streams.Streams.handle`).
+        """
         s, a, pars = self.users_state, self.assessment, self.params
         v = users.size
-        draws = VisitDraws.draw(rng, v, pars.negotiation.max_activities)
+        draws = VisitDraws.draw(g, v, pars.negotiation.max_activities)
         none = np.zeros(v, dtype=bool)
         batch = VisitBatch(
             day=self.day, users=users, workers=np.full(v, -1), minutes=np.full(v, float(minutes)),

@@ -8,9 +8,11 @@ wellbeing on the WEMWBS scale (14-70) as ``14 + 56 x wellbeing`` (ODD §8).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import mesa
 import numpy as np
+import pandas as pd
 
 from sim import dynamics, kernels
 
@@ -44,16 +46,63 @@ TIMESERIES: tuple[str, ...] = (
 )
 
 
-def observe(m: SIDLModel) -> dict[str, float]:
-    """Today's row of the time series, in one compiled pass over the state (:func:`sim.kernels.daily_means`).
+def measure(m: SIDLModel, out: np.ndarray) -> None:
+    """Today's row of the time series into ``out``, in one pass over the state (:func:`sim.kernels.daily_means`).
 
     Means are summed in numpy's pairwise order, so they equal ``x.sum() / x.size``.
     """
     s = m.users_state
-    out = np.empty(len(TIMESERIES))
     kernels.daily_means(s.loneliness, s.wellbeing, s.self_efficacy, s.anxiety, s.alliance, s.tie_strength,
                         s.landscape, s.needs, LONELY_AT_LEVEL, m.params.network.active_threshold, out)
+
+
+def observe(m: SIDLModel) -> dict[str, float]:
+    """Today's row of the time series by name."""
+    out = np.empty(len(TIMESERIES))
+    measure(m, out)
     return dict(zip(TIMESERIES, out.tolist(), strict=True))
+
+
+class DailyCollector(mesa.DataCollector):
+    """Mesa's DataCollector for the ``TIMESERIES`` columns, one row a day kept in an array.
+
+    Mesa's own ``collect`` deep-copies each reporter's value into a list, about a microsecond a
+    value; here :func:`measure` writes the day's row straight into the next row of an array.
+    ``model_vars`` and :meth:`get_model_vars_dataframe` read it as Mesa's do, so Mesa's plot
+    components and analysts' code see an ordinary DataCollector.
+    """
+
+    def __init__(self, days: int = 365) -> None:
+        super().__init__()
+        self._rows = np.empty((days + 1, len(TIMESERIES)))
+        self._n = 0
+
+    def collect(self, model: SIDLModel) -> None:
+        if self._n == len(self._rows):
+            self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
+        measure(model, self._rows[self._n])
+        self._n += 1
+
+    @property
+    def table(self) -> np.ndarray:
+        """The rows so far (day 0 is the start), columns in ``TIMESERIES`` order; a view, not a copy."""
+        return self._rows[: self._n]
+
+    def column(self, name: str) -> np.ndarray:
+        """One column so far, e.g. ``"loneliness_mean"`` (a copy)."""
+        return self.table[:, TIMESERIES.index(name)].copy()
+
+    @property
+    def model_vars(self) -> dict[str, list[float]]:
+        return {name: self.table[:, j].tolist() for j, name in enumerate(TIMESERIES)}
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, Any]) -> None:
+        if value:  # Mesa's __init__ sets an empty dict; rows come only from collect
+            raise AttributeError("DailyCollector.model_vars is read-only")
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        return pd.DataFrame(self.table, columns=list(TIMESERIES), copy=True)
 
 
 #: Per-user snapshots for ``users.parquet`` (``<x>_start`` / ``<x>_end``).

@@ -33,6 +33,8 @@ N_MODES = len(MODE_NAMES)
 TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
 PER_SLOT = 3
 IS_TALK = act.CATEGORY == act.TALK
+#: Taste is uniform with unit sd: centred, times sqrt(12).
+TASTE_SCALE = float(np.sqrt(12.0))
 #: Score of a pushed activity: above any negotiated score.
 FORCED = 1e6
 HOME, ADMIN = act.NEED_NAMES.index("home"), act.NEED_NAMES.index("admin")
@@ -49,11 +51,11 @@ class VisitDraws:
     perception: np.ndarray  # (n,): standard normal error of the worker's reading of the day
 
     @classmethod
-    def draw(cls, rng: np.random.Generator, n: int, max_activities: int) -> VisitDraws:
-        k = 5 + PER_SLOT * max_activities
-        block = rng.random((n, k + act.N_ACTIVITIES))
-        taste = (block[:, k:] - 0.5) * np.sqrt(12.0)
-        return cls(block[:, :k], taste, rng.standard_normal(n))
+    def draw(cls, g: np.ndarray, n: int, max_activities: int) -> VisitDraws:
+        """Draw from the stream with handle ``g`` (:meth:`sim.streams.Streams.handle`)."""
+        out = cls(np.empty((n, 5 + PER_SLOT * max_activities)), np.empty((n, act.N_ACTIVITIES)), np.empty(n))
+        kernels.visit_draws(g, out.uniform, out.taste, out.perception, TASTE_SCALE)
+        return out
 
     def rows(self, users: np.ndarray) -> VisitDraws:
         """The draws of the given users, in batch order."""

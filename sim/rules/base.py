@@ -47,9 +47,10 @@ class Rule:
         self.params = params
 
     def bind(self, model: SIDLModel) -> None:
-        """Attach to a model; each rule draws only from its own named stream."""
+        """Attach to a model; each rule draws only from its own named stream (``handle`` for kernels)."""
         self.model = model
         self.rng = model.streams[f"rule:{self.name}"]
+        self.handle = model.streams.handle(f"rule:{self.name}")
 
     def visits_today(self, model: SIDLModel, due: np.ndarray) -> np.ndarray:
         return due

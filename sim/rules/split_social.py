@@ -46,7 +46,7 @@ class SplitSocial(Rule):
         rate = self.params["activities_per_month"] / DAYS_PER_MONTH
         users = np.flatnonzero(self.granted & (deliver_draw < rate))
         if users.size:
-            model.provider_visits(users, act.IS_SOCIAL, PROVIDER, self.params["session_minutes"], self.rng)
+            model.provider_visits(users, act.IS_SOCIAL, PROVIDER, self.params["session_minutes"], self.handle)
 
     def allowed_activities(self, model, batch, mask: np.ndarray) -> np.ndarray:
         return mask & ~act.IS_SOCIAL
