@@ -1,11 +1,16 @@
-"""What happens to every user every day, visit or not: vectorised over users.
+"""What happens to every user every day, visit or not: compiled passes over all users.
 
-Each function updates :class:`sim.population.UserState` arrays in place and draws
+Each step updates :class:`sim.population.UserState` arrays in place and draws
 from its own named stream, a fixed number of draws per user and day, so a rule
-that changes visits never shifts these draws (common random numbers).
+that changes visits never shifts these draws (common random numbers). The daily
+steps (``daily_*``) are bound once to the users' arrays, stream handles and
+parameters and then called each day, so a day pays no argument gathering.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -21,10 +26,11 @@ NEED_PLACE = np.array(
 )
 
 
-def update_courage(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
+def daily_courage(s: UserState, pars: ModelParams, g: np.ndarray) -> Callable[[], None]:
     """M1: today's courage, an AR(1) around the personal mean (002 §3.2); ``g`` is a stream's handle."""
     d = pars.daily
-    kernels.courage(s.courage, s.courage_trait, g, d.persistence, d.daily_sd * np.sqrt(1.0 - d.persistence**2))
+    return partial(kernels.courage, s.courage, s.courage_trait, g, d.persistence,
+                   d.daily_sd * np.sqrt(1.0 - d.persistence**2))
 
 
 def brave(s: UserState, pars: ModelParams) -> np.ndarray:
@@ -32,14 +38,14 @@ def brave(s: UserState, pars: ModelParams) -> np.ndarray:
     return s.courage >= pars.daily.brave_threshold
 
 
-def accumulate_needs(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
+def daily_needs(s: UserState, pars: ModelParams, g: np.ndarray) -> Callable[[], None]:
     """M3: household needs (home, shopping, admin, service) arrive as Poisson counts; ``g`` is a stream's handle."""
     h = pars.household
     rates = np.array([h.need_rate_home, h.need_rate_shopping, h.need_rate_admin, h.need_rate_service])
-    kernels.add_needs(s.needs, g, rates, float(h.backlog_max))
+    return partial(kernels.add_needs, s.needs, g, rates, float(h.backlog_max))
 
 
-def evening(s: UserState, pars: ModelParams, rng: Streams) -> None:
+def daily_evening(s: UserState, pars: ModelParams, rng: Streams) -> Callable[[], None]:
     """The rest of the day, after visits, in one compiled pass (:func:`sim.kernels.evening`).
 
     - M3/M5 own doing: a capable user meets needs alone, where the place is in
@@ -56,7 +62,8 @@ def evening(s: UserState, pars: ModelParams, rng: Streams) -> None:
     """
     h, pl, net, lo, w = pars.household, pars.places, pars.network, pars.loneliness, pars.wellbeing
     keep = (1 - h.own_doing_se_gain) ** np.arange(s.needs.shape[1] + 1)
-    kernels.evening(
+    return partial(
+        kernels.evening,
         s.needs, s.landscape, NEED_PLACE, rng.handle("own_doing"), h.own_doing_rate, keep, s.self_efficacy,
         rng.handle("own_outings"), pl.own_outing_rate, pl.outing_saturation, pl.incidental_contact_weight,
         s.contacts_today, s.tie_strength, s.tie_user, rng.handle("network_contact"), net.contact_rate, net.withdrawal,
@@ -69,7 +76,7 @@ def evening(s: UserState, pars: ModelParams, rng: Streams) -> None:
 
 
 def own_outings(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
-    """M5/M9: outings alone, as in :func:`evening` (the burn-in lives them without the rest of the day)."""
+    """M5/M9: outings alone, as in :func:`daily_evening` (the burn-in lives them without the rest of the day)."""
     pl = pars.places
     kernels.own_outings(s.landscape, s.self_efficacy, g, pl.own_outing_rate, pl.outing_saturation,
                         pl.incidental_contact_weight, s.contacts_today)
@@ -176,8 +183,9 @@ def burn_in(s: UserState, pars: ModelParams, g: np.ndarray, days: int) -> None:
     referral and not a transient (P9).
     """
     settle_start(s, pars)
+    courage = daily_courage(s, pars, g)
     for _ in range(days):
-        update_courage(s, pars, g)
+        courage()
         own_outings(s, pars, g)
         network_contact(s, pars, g)
         relax_loneliness(s, pars, g)

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from sim import activities as act
-from sim import kernels
 from sim.places import MODE_NAMES, PLACE_NAMES
 
 COLUMNS: tuple[str, ...] = (
@@ -34,39 +33,38 @@ class EventLog:
     """Append-only log of activities; ``frame()`` gives the contract table.
 
     Rows (one per activity done) are written straight into preallocated
-    columns by a compiled loop (:func:`sim.kernels.log_visits`), a day at a
-    time. Columns come in chunks of :attr:`CHUNK` rows, so nothing is copied
-    while the run lasts and memory stays within a chunk of what is logged.
+    columns by a compiled loop (:func:`sim.kernels.log_visits`, called by the
+    visit kernel), a day at a time: :meth:`reserve` gives the columns and the
+    first free row, :meth:`advance` records how far the kernel wrote. Columns
+    come in chunks of :attr:`CHUNK` rows, so nothing is copied while the run
+    lasts and memory stays within a chunk of what is logged.
     """
 
     CHUNK = 1 << 16
 
     def __init__(self, chunk: int = CHUNK) -> None:
         self.chunk = chunk
-        self._chunks: list[dict[str, np.ndarray]] = []
+        self._chunks: list[tuple[np.ndarray, ...]] = []  # columns in COLUMNS order
         self._fill: list[int] = []
         self.rows = 0
 
-    def add_visits(self, day: int, provider: int, user_id: np.ndarray, worker_id: np.ndarray, activity: np.ndarray,
-                   challenge: np.ndarray, mode: np.ndarray, minutes: np.ndarray, travel_minutes: np.ndarray,
-                   plan: np.ndarray, together: np.ndarray, success: np.ndarray) -> None:
-        """Append one day's visits: (V,) ids, (V, K) slots, (V, A) plan; slots with ``activity < 0`` are empty."""
-        if not self._chunks or self._fill[-1] + activity.size > self._chunks[-1]["day"].size:
-            size = max(self.chunk, activity.size)
-            self._chunks.append({c: np.zeros(size, dtype=STORE_DTYPES[c]) for c in COLUMNS})
+    def reserve(self, rows: int) -> tuple[tuple[np.ndarray, ...], int]:
+        """Room for ``rows`` more rows: the current chunk's columns (in ``COLUMNS`` order) and its first free row."""
+        if not self._chunks or self._fill[-1] + rows > self._chunks[-1][0].size:
+            size = max(self.chunk, rows)
+            self._chunks.append(tuple(np.zeros(size, dtype=STORE_DTYPES[c]) for c in COLUMNS))
             self._fill.append(0)
-        c, start = self._chunks[-1], self._fill[-1]
-        self._fill[-1] = kernels.log_visits(
-            start, day, provider, user_id, worker_id, activity, challenge, mode, minutes, travel_minutes, plan,
-            together, success, act.CATEGORY, act.PLACE, act.CHALLENGE, c["day"], c["user_id"], c["worker_id"],
-            c["activity"], c["category"], c["place"], c["mode"], c["minutes"], c["travel_minutes"], c["planned"],
-            c["together"], c["success"], c["provider"],
-        )
-        self.rows += self._fill[-1] - start
+        return self._chunks[-1], self._fill[-1]
+
+    def advance(self, end: int) -> None:
+        """The rows up to ``end`` of the current chunk are written."""
+        self.rows += end - self._fill[-1]
+        self._fill[-1] = end
 
     def column(self, name: str) -> np.ndarray:
         """All rows logged so far of one column."""
-        parts = [c[name][:n] for c, n in zip(self._chunks, self._fill, strict=True)]
+        j = COLUMNS.index(name)
+        parts = [c[j][:n] for c, n in zip(self._chunks, self._fill, strict=True)]
         if len(parts) == 1:
             return parts[0]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=STORE_DTYPES[name])

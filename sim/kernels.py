@@ -672,3 +672,100 @@ def visit_sums(minutes, travel, documentation, activity, fit):  # pragma: no cov
     flat_travel = travel.ravel()
     return (pairwise_sum(minutes, 0, minutes.size), pairwise_sum(flat_travel, 0, flat_travel.size),
             pairwise_sum(documentation, 0, documentation.size), pairwise_sum(done, 0, n_done), n_done)
+
+
+@njit(cache=True)
+def slow_trips(mode, minutes, factors):  # pragma: no cover - compiled
+    """Trips take ``factors[v, mode]`` times as long (the rules' ``travel_factors``)."""
+    for v in range(mode.shape[0]):
+        for a in range(mode.shape[1]):
+            minutes[v, a] *= factors[v, mode[v, a]]
+
+
+@njit(cache=True)
+def visit_day(batch, terms, draws, state, org, trips, acts, pars, log):  # pragma: no cover - compiled
+    """A day's visits from meeting to the event log, in one pass (visits.visit); the sub-steps are the kernels above.
+
+    Returns (visit minutes, travel minutes with users, documentation minutes, sum of activity fit, activities done,
+    visits by the regular worker, the worker id of each visit, the event log's next free row).
+    """
+    users, draw_row, workers, visit_minutes, plan, with_worker = batch
+    allowed, modes, factors, pushed, share, documentation = terms
+    chances_all, taste_all, perception_all = draws
+    (needs, se, wb, anxiety, contacts, landscape, fear_place, fear_transit, tie_start, tie_strength, courage_all,
+     alliance_all, knowledge_all, bond_worker, relation_days) = state
+    worker_uid, regular = org
+    trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit = trips
+    (need_column, is_task, demand, pleasure, is_talk, act_minutes, outside, need_of, place_of, category_of,
+     challenge_code, transit, home, admin) = acts
+    p_meet, p_negotiate, p_live, p_challenge, p_relation = pars
+    columns, row, day, provider, user_uid, k_n = log
+
+    v_n, a_n = users.size, need_column.size
+    chances, taste, perception = chances_all[draw_row], taste_all[draw_row], perception_all[draw_row]
+    courage = courage_all[users]
+    uid, alliance, knowledge = np.empty(v_n, dtype=np.int64), np.empty(v_n), np.empty(v_n)
+    by_regular, brave, dare = (np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_),
+                               np.empty(v_n, dtype=np.bool_))
+    initial_alliance, brave_at, trust_at, initiate_prob = p_meet
+    if with_worker:
+        meet(users, workers, worker_uid, regular, bond_worker, alliance_all, knowledge_all, relation_days,
+             initial_alliance, courage_all, brave_at, chances[:, 1], trust_at, initiate_prob, uid, by_regular,
+             alliance, knowledge, brave, dare)
+    else:  # another provider: no relation, no dares
+        for v in range(v_n):
+            uid[v], by_regular[v], alliance[v], knowledge[v] = -1, False, 0.0, 0.0
+            brave[v], dare[v] = courage[v] >= brave_at, False
+
+    mode_a, travel_a = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n))
+    feared = np.empty((v_n, a_n), dtype=np.bool_)
+    travel(users, modes, fear_transit[users], trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit,
+           dare, pushed, transit, outside, fear_place, place_of, mode_a, travel_a, feared)
+    slow_trips(mode_a, travel_a, factors)
+
+    activity, mode = np.full((v_n, k_n), -1, dtype=np.int64), np.zeros((v_n, k_n), dtype=np.int64)
+    minutes, travel_k, fit = np.zeros((v_n, k_n)), np.zeros((v_n, k_n)), np.zeros((v_n, k_n))
+    together, challenge = np.zeros((v_n, k_n), dtype=np.bool_), np.zeros((v_n, k_n), dtype=np.bool_)
+    top = np.zeros(v_n, dtype=np.int64)
+    minutes_f = visit_minutes.astype(np.float64)
+    (together_prob, coffee, together_factor, urgency_weight, urgency_scale, misfit_weight, perception_noise,
+     choice_noise, dare_weight, plan_weight, voice, forced) = p_negotiate
+    negotiate(needs, users, need_column, allowed, travel_a, mode_a, feared, pushed, plan, dare, courage, chances[:, 0],
+              perception, knowledge, taste, minutes_f, is_task, demand, pleasure, is_talk, act_minutes, outside,
+              together_prob, coffee, together_factor, urgency_weight, urgency_scale, misfit_weight, perception_noise,
+              choice_noise, dare_weight, plan_weight, voice, forced, activity, mode, minutes, travel_k, together,
+              challenge, fit, top)
+
+    slot = np.empty((3, v_n, k_n))  # the three chance draws of each slot: place learnt, challenge won, tie revived
+    for v in range(v_n):
+        for k in range(k_n):
+            for j in range(3):
+                slot[j, v, k] = chances[v, 5 + 3 * k + j]
+    talk, quality, success = np.zeros(v_n), np.zeros(v_n), np.ones((v_n, k_n), dtype=np.bool_)
+    together_gain, for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob = p_live
+    live_activities(users, activity, together, fit, minutes, travel_k, top, slot[0], needs, se, wb, contacts,
+                    landscape, fear_place, need_of, pleasure, place_of, outside, is_talk, share, together_gain,
+                    for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob, talk, quality)
+    (base, brave_logit, alliance_logit, se_logit, anxiety_logit, se_gain, se_loss, wb_gain, anxiety_gain, again_prob,
+     level) = p_challenge
+    challenges(users, activity, mode, challenge, brave, alliance, slot[1], slot[2], se, wb, anxiety, fear_place,
+               landscape, fear_transit, tie_start, tie_strength, place_of, transit, base, brave_logit, alliance_logit,
+               se_logit, anxiety_logit, se_gain, se_loss, wb_gain, anxiety_gain, again_prob, level, success)
+    if with_worker:
+        (contact_weight, anxiety_relief, enable_prob, own_doing_gain, heard_gain, solve_prob, spark_prob,
+         alliance_gain, knowledge_gain, mutuality, spark_ties, revived) = p_relation
+        live_relation(users, alliance, knowledge, by_regular, talk, quality, chances[:, 2], chances[:, 3],
+                      chances[:, 4], needs, se, wb, anxiety, contacts, alliance_all, knowledge_all, contact_weight,
+                      anxiety_relief, enable_prob, own_doing_gain, coffee, heard_gain, solve_prob, spark_prob,
+                      alliance_gain, knowledge_gain, mutuality, home, admin, tie_start, tie_strength, spark_ties,
+                      revived)
+
+    visit_total, travel_total, doc_total, fit_total, done = visit_sums(minutes_f, travel_k, documentation, activity,
+                                                                       fit)
+    (out_day, out_user, out_worker, out_activity, out_category, out_place, out_mode, out_minutes, out_travel,
+     out_planned, out_together, out_success, out_provider) = columns
+    end = log_visits(row, day, provider, user_uid[users], uid, activity, challenge, mode, minutes, travel_k, plan,
+                     together, success, category_of, place_of, challenge_code, out_day, out_user, out_worker,
+                     out_activity, out_category, out_place, out_mode, out_minutes, out_travel, out_planned,
+                     out_together, out_success, out_provider)
+    return visit_total, travel_total, doc_total, fit_total, done, np.count_nonzero(by_regular), uid, end

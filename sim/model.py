@@ -36,7 +36,7 @@ from sim.population import make_users
 from sim.rules import OnlyActivities, RuleSet, build_rules
 from sim.streams import Streams
 from sim.trips import TripTable
-from sim.visits import INITIATE, VisitBatch, VisitDraws, live, negotiate
+from sim.visits import Outcome, VisitBatch, VisitDraws, Workspace, visit
 
 WORK_CATEGORIES = ("client", "travel_with_user", "travel_between", "documentation", "admin")
 
@@ -76,6 +76,7 @@ class SIDLModel(mesa.Model):
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
         self.fit_n = 0
         self.events = EventLog()
+        self.bind_daily_steps()
 
         self.datacollector = reporters.DailyCollector(cfg.scenario.days)
         self.start = {k: f(self) for k, f in reporters.USER_SNAPSHOT.items()}
@@ -84,18 +85,30 @@ class SIDLModel(mesa.Model):
 
     # -- the day --------------------------------------------------------------
     def step(self) -> None:
-        s, pars, rng = self.users_state, self.params, self.streams
         self.rules.on_day(self)
         self._turnover()
         if self.weekday < 5:  # staff are paid for meetings and admin every working day
             self.minutes["admin"] += self.worker_uid.size * self.params.organisation.admin_minutes_per_day
-        dynamics.update_courage(s, pars, rng.handle("daily_state"))
-        dynamics.accumulate_needs(s, pars, rng.handle("needs"))
+        self._courage()
+        self._needs()
         self._visits()
-        dynamics.evening(s, pars, rng)
-        s.relation_days += 1
+        self._evening()
+        self.users_state.relation_days[:] += 1
         self.day += 1
         self.datacollector.collect(self)
+
+    def bind_daily_steps(self) -> None:
+        """Hand the day's compiled steps the model's arrays, stream handles and parameters, once.
+
+        Called when the model is built. Parameters are read here, not every day (that is
+        what makes a small model's day cheap), so after changing ``params`` of a built
+        model in place, as a shock in mid-run, call this again.
+        """
+        s = self.users_state
+        self.work = Workspace(self)
+        self._courage = dynamics.daily_courage(s, self.params, self.streams.handle("daily_state"))
+        self._needs = dynamics.daily_needs(s, self.params, self.streams.handle("needs"))
+        self._evening = dynamics.daily_evening(s, self.params, self.streams)
 
     def run(self, days: int | None = None) -> None:
         for _ in range(self.cfg.scenario.days if days is None else days):
@@ -152,46 +165,16 @@ class SIDLModel(mesa.Model):
             self.pending[:] = False
         return due
 
-    def _meet(self, batch: VisitBatch) -> np.ndarray:
-        """M8: who the user meets today, and with what alliance and knowledge; M6: who dares.
-
-        The relationship that grows is the one with the regular worker: when the
-        person holding that role changes (turnover, re-tendering, reassignment),
-        it starts again from zero. A visit by anyone else is made with a
-        stranger's alliance and no knowledge, and builds nothing lasting.
-
-        A brave user with a trusted worker proposes a feared activity today
-        (with chance ``becoming.initiate_prob``).
-        """
-        s, rel, be = self.users_state, self.params.relation, self.params.becoming
-        v = batch.size
-        uid = np.empty(v, dtype=np.int64)
-        batch.by_regular, batch.brave, batch.dare = (np.empty(v, dtype=bool) for _ in range(3))
-        batch.alliance, batch.knowledge = np.empty(v), np.empty(v)
-        kernels.meet(
-            batch.users, batch.workers, self.worker_uid, self.assessment.regular, s.bond_worker, s.alliance,
-            s.knowledge, s.relation_days, rel.initial_alliance, s.courage, self.params.daily.brave_threshold,
-            batch.draws.uniform[:, INITIATE], be.trust_threshold, be.initiate_prob, uid, batch.by_regular,
-            batch.alliance, batch.knowledge, batch.brave, batch.dare,
-        )
-        self._met_users.append(batch.users)
-        self._met_workers.append(uid)
-        return uid
-
-    def make_batch(self, users: np.ndarray, draws: VisitDraws) -> tuple[VisitBatch, np.ndarray]:
-        """Today's visits to ``users``: workers assigned, relations met, dares, minutes.
-
-        ``draws`` are today's draws for all users; the batch keeps the visited users' rows.
-        """
+    def make_batch(self, users: np.ndarray) -> VisitBatch:
+        """Today's SIDL visits to ``users``: each user's regular worker and planned minutes, as the rules have them."""
         s, a = self.users_state, self.assessment
         batch = VisitBatch(
             day=self.day, users=users, workers=a.regular[users], minutes=a.visit_minutes[users], plan=a.plan[users],
-            goal=a.goal[users], courage=s.courage[users], draws=draws.rows(users),
+            goal=a.goal[users], courage=s.courage[users],
         )
         batch.workers = self.rules.assign_workers(self, batch, batch.workers)
-        uid = self._meet(batch)
         batch.minutes = self.rules.visit_minutes(self, batch, batch.minutes)
-        return batch, uid
+        return batch
 
     def draw_visits(self) -> VisitDraws:
         n, k = self.users_state.n, self.params.negotiation.max_activities
@@ -202,10 +185,8 @@ class SIDLModel(mesa.Model):
         users = np.flatnonzero(self._due())
         if users.size == 0:
             return
-        batch, uid = self.make_batch(users, draws)
-        choice = negotiate(self, batch)
-        success = live(self, batch, choice)
-        self._account(batch, choice, success, uid)
+        batch = self.make_batch(users)
+        self._account(batch, visit(self, batch, draws, users, self.rules, PROVIDERS.index("sidl")))
 
     def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: int, minutes: float,
                         g: np.ndarray) -> None:
@@ -216,36 +197,24 @@ class SIDLModel(mesa.Model):
         s, a, pars = self.users_state, self.assessment, self.params
         v = users.size
         draws = VisitDraws.draw(g, v, pars.negotiation.max_activities)
-        none = np.zeros(v, dtype=bool)
         batch = VisitBatch(
             day=self.day, users=users, workers=np.full(v, -1), minutes=np.full(v, float(minutes)),
             plan=np.zeros((v, act.N_ACTIVITIES), dtype=bool), goal=a.goal[users], courage=s.courage[users],
-            brave=dynamics.brave(s, pars)[users], draws=draws, dare=none, by_regular=none,
-            alliance=np.zeros(v), knowledge=np.zeros(v), with_worker=False,
+            with_worker=False,
         )
-        choice = negotiate(self, batch, RuleSet([OnlyActivities(allowed, act.PLACE)]))
-        success = live(self, batch, choice)
-        self._log(batch, choice, success, np.full(v, -1), provider)
+        visit(self, batch, draws, np.arange(v), RuleSet([OnlyActivities(allowed, act.PLACE)]), provider)
 
-    def _account(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray) -> None:
-        """Worker time by category, continuity, and the event log rows of the day."""
+    def _account(self, batch: VisitBatch, out: Outcome) -> None:
+        """Worker time by category, continuity, and who met whom (for rotation)."""
         org = self.params.organisation
         v = batch.size
-        doc = self.rules.documentation_minutes(self, batch, np.full(v, org.documentation_minutes))
-        visit, travel, documentation, fit, done = kernels.visit_sums(batch.minutes, ch.travel, doc, ch.activity, ch.fit)
-        self.minutes["client"] += visit - travel
-        self.minutes["travel_with_user"] += travel
+        self.minutes["client"] += out.visit_minutes - out.travel_minutes
+        self.minutes["travel_with_user"] += out.travel_minutes
         self.minutes["travel_between"] += v * org.between_visits_minutes
-        self.minutes["documentation"] += documentation
+        self.minutes["documentation"] += out.documentation_minutes
         self.visits_made += v
-        self.visits_by_regular += int(np.count_nonzero(batch.by_regular))
-        self.fit_sum += fit
-        self.fit_n += done
-        self._log(batch, ch, success, uid, PROVIDERS.index("sidl"))
-
-    def _log(self, batch: VisitBatch, ch, success: np.ndarray, uid: np.ndarray, provider: int) -> None:
-        self.events.add_visits(
-            self.day, provider, user_id=self.user_uid[batch.users], worker_id=uid, activity=ch.activity,
-            challenge=ch.challenge, mode=ch.mode, minutes=ch.minutes, travel_minutes=ch.travel, plan=batch.plan,
-            together=ch.together, success=success,
-        )
+        self.visits_by_regular += out.by_regular
+        self.fit_sum += out.fit_sum
+        self.fit_n += out.activities
+        self._met_users.append(batch.users)
+        self._met_workers.append(out.worker_ids)

@@ -19,9 +19,9 @@ from sim.population import UserState
 WEEKDAYS = 5
 
 
-@dataclass
+@dataclass(frozen=True)
 class Assessment:
-    """What the organisation decided for each user (arrays indexed by user)."""
+    """What the organisation decided for each user (arrays indexed by user; changed in place, never rebound)."""
 
     hours: np.ndarray  # granted hours per week
     visits_per_week: np.ndarray

@@ -20,9 +20,13 @@ from sim.streams import Streams
 NO_TIE, FAMILY, FRIEND, OTHER = range(4)
 
 
-@dataclass
+@dataclass(frozen=True)
 class UserState:
-    """All users' state. Scales are 0-1 unless said otherwise."""
+    """All users' state. Scales are 0-1 unless said otherwise.
+
+    Frozen: the arrays change in place and are never rebound, so the compiled daily
+    kernels can be handed them once (:func:`sim.dynamics.daily_evening` and kin).
+    """
 
     courage_trait: np.ndarray  # M1: personal mean courage
     courage: np.ndarray  # M1: today's courage

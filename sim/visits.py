@@ -2,9 +2,9 @@
 
 All visits of a day are held as arrays: V visits x A activities for content,
 V x 4 for travel modes. Rules narrow these arrays through their hooks
-(:mod:`sim.rules`); what is left is negotiated between user and worker and its
-effects applied. A user has at most one visit a day, so per-user updates by
-fancy indexing are safe.
+(:mod:`sim.rules`), asked once for the whole batch; what is left is negotiated
+between user and worker, lived and logged in one compiled pass (:func:`visit`).
+A user has at most one visit a day.
 
 Random draws come from the ``visits`` stream as one fixed block per user and
 day (:class:`VisitDraws`), so whether, when and with whom a user is visited
@@ -20,7 +20,7 @@ import numpy as np
 
 from sim import activities as act
 from sim import kernels
-from sim.config import Becoming
+from sim.config import Becoming, ModelParams
 from sim.places import MODE_NAMES, TRANSIT
 from sim.trips import FEARS_TRANSIT, MODE_BIT
 
@@ -64,7 +64,7 @@ class VisitDraws:
 
 @dataclass
 class VisitBatch:
-    """Today's visits: who is visited, by which worker slot, for how long."""
+    """Today's visits: who is visited, by which worker slot, for how long; what the rules' hooks see."""
 
     day: int
     users: np.ndarray  # (V,) user index
@@ -73,13 +73,7 @@ class VisitBatch:
     plan: np.ndarray  # (V, A) formal plan items of each user
     goal: np.ndarray  # (V,) activity index of each plan's goal
     courage: np.ndarray  # (V,) today's courage
-    draws: VisitDraws | None = None  # today's draws of the visited users, in batch order
-    brave: np.ndarray | None = None  # (V,) brave day (M1)
-    dare: np.ndarray | None = None  # (V,) user proposes a feared activity today (M6)
-    by_regular: np.ndarray | None = None  # (V,) visit made by the user's regular worker
-    alliance: np.ndarray | None = None  # (V,) alliance with today's worker (M8)
-    knowledge: np.ndarray | None = None  # (V,) today's worker's knowledge of the user (M8)
-    with_worker: bool = True  # a SIDL visit (presence, talk, relation), not another provider's activity
+    with_worker: bool = True  # a SIDL visit (relation, talk, dares), not another provider's activity
 
     @property
     def size(self) -> int:
@@ -87,133 +81,133 @@ class VisitBatch:
 
 
 @dataclass
-class Choice:
-    """What was negotiated: up to K activities per visit and how each is done."""
+class Outcome:
+    """The day's sums for the worker-time accounts (model._account)."""
 
-    activity: np.ndarray  # (V, K), -1 where the slot is empty
-    mode: np.ndarray  # (V, K) travel mode code
-    minutes: np.ndarray  # (V, K) activity minutes (without travel)
-    travel: np.ndarray  # (V, K) round-trip travel minutes with the user
-    together: np.ndarray  # (V, K) bool
-    challenge: np.ndarray  # (V, K) bool
-    fit: np.ndarray  # (V, K) 1 - |demand - true courage|: how well it suits the day
-    user_top: np.ndarray  # (V,) the user's own favourite among what was possible
+    visit_minutes: float
+    travel_minutes: float
+    documentation_minutes: float
+    fit_sum: float  # activity fit (1 - |demand - true courage|) summed over the activities done (P5)
+    activities: int
+    by_regular: int  # visits made by the user's regular worker
+    worker_ids: np.ndarray  # (V,) id of the worker who made each visit (-1: another provider)
 
 
-def travel_options(
-    model: SIDLModel, batch: VisitBatch, modes: np.ndarray, pushed: np.ndarray, rules: RuleSet
-) -> tuple[np.ndarray, ...]:
-    """Mode and round-trip minutes per visit and activity (M5), and whether it is feared.
+#: Activity tables as the visit kernel takes them (:func:`sim.kernels.visit_day`).
+ACTIVITIES = (NEED_COLUMN, act.IS_TASK, act.DEMAND, act.PLEASURE, IS_TALK, act.MINUTES, act.OUTSIDE, act.NEED,
+              act.PLACE, act.CATEGORY, act.CHALLENGE, TRANSIT, HOME, ADMIN)
 
-    Home activities need no travel. Outside, the fastest allowed mode is taken,
-    except that a user who fears public transport avoids it unless daring or
-    pushed by the plan (then public transport is taken on purpose, as the
-    feared step, if allowed).
+
+class Workspace:
+    """What a model's visits hand the kernel every day, gathered once.
+
+    The users' and the organisation's arrays (frozen dataclasses: changed in
+    place, never rebound), the trip table, the parameters grouped by step, and
+    the neutral inputs of the rules' hooks (everything allowed, nothing pushed,
+    no slowing), which hooks never write into.
     """
-    s, trips = model.users_state, model.trips
-    v_n, a_n = pushed.shape
-    mode, travel = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n))
-    feared = np.empty((v_n, a_n), dtype=bool)
-    kernels.travel(
-        batch.users, modes, s.fear_transit[batch.users], trips.mode, trips.minutes, trips.transit, trips.n, MODE_BIT,
-        FEARS_TRANSIT, batch.dare, pushed, TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE, mode, travel, feared,
+
+    def __init__(self, model: SIDLModel) -> None:
+        s, t, pars, n = model.users_state, model.trips, model.params, model.users_state.n
+        self.state = (s.needs, s.self_efficacy, s.wellbeing, s.anxiety, s.contacts_today, s.landscape, s.fear_place,
+                      s.fear_transit, s.tie_start, s.tie_strength, s.courage, s.alliance, s.knowledge, s.bond_worker,
+                      s.relation_days)
+        self.organisation = (model.worker_uid, model.assessment.regular)
+        self.trips = (t.mode, t.minutes, t.transit, t.n, MODE_BIT, FEARS_TRANSIT)
+        self.pars = kernel_params(pars)
+        self.slots = pars.negotiation.max_activities
+        self.all_activities = np.ones((n, act.N_ACTIVITIES), dtype=bool)
+        self.all_modes = np.ones((n, N_MODES), dtype=bool)
+        self.nothing_pushed = np.zeros((n, act.N_ACTIVITIES), dtype=bool)
+        self.same_speed = np.ones((n, N_MODES))
+        self.talk_share = np.full(n, pars.talk.talk_share)
+        self.documentation = np.full(n, float(pars.organisation.documentation_minutes))
+
+
+def kernel_params(pars: ModelParams) -> tuple[tuple, ...]:
+    """The parameters of a visit, grouped by step as :func:`sim.kernels.visit_day` unpacks them."""
+    h, pl, tk, rel, pr, be, neg = (pars.household, pars.places, pars.talk, pars.relation, pars.presence,
+                                   pars.becoming, pars.negotiation)
+    revived = pars.network.reactivated_strength
+    return (
+        (rel.initial_alliance, pars.daily.brave_threshold, be.trust_threshold, be.initiate_prob),
+        (h.together_prob, float(tk.coffee_minutes), h.together_time_factor, neg.urgency_weight, neg.urgency_scale,
+         neg.misfit_weight, rel.perception_noise, neg.choice_noise, neg.dare_weight, neg.plan_weight, neg.user_voice,
+         FORCED),
+        (h.together_se_gain, h.for_user_se_gain, pl.pleasure_wellbeing_gain, neg.choice_wellbeing_gain,
+         pl.incidental_contact_weight, pl.landscape_learn_prob),
+        (be.success_logit, be.brave_logit, be.alliance_logit, be.se_logit, be.anxiety_logit, be.success_se_gain,
+         be.fail_se_loss, be.success_wellbeing_gain, be.fail_anxiety_gain, be.reactivate_prob, revived),
+        (pr.contact_weight, pr.anxiety_relief, pr.enable_own_doing, h.own_doing_se_gain, tk.heard_wellbeing_gain,
+         tk.problem_solve_prob, tk.spark_prob, rel.alliance_gain, rel.knowledge_gain, tk.mutuality, tk.spark_ties,
+         revived),
     )
-    return mode, rules.travel_minutes(model, batch, travel, mode), feared
 
 
-def negotiate(model: SIDLModel, batch: VisitBatch, rules: RuleSet | None = None) -> Choice:
-    """M2: user and worker choose the visit's content together, within the rules.
+def visit(model: SIDLModel, batch: VisitBatch, draws: VisitDraws, draw_row: np.ndarray, rules: RuleSet,
+          provider: int) -> Outcome:
+    """M2-M8: the batch's visits negotiated, lived and logged, within the rules.
 
-    The rules' hooks shape what is allowed, how one travels and what is pushed;
-    the scoring and the choice run in a compiled loop (:func:`sim.kernels.negotiate`).
-    Scores blend the user's wish (pleasure, pressing needs, today's courage,
-    a proposed challenge) and the worker's (needs, the formal plan, their
-    reading of the user's day, which is noisier the less they know the user,
-    M8), weighted by the user's voice. Activities are taken greedily while time
-    is left.
+    The rules' hooks are asked first, for the whole batch: which activities and
+    travel modes are allowed, how much slower trips are, which challenges are
+    pushed, how much of the time may be talk, how long documentation takes.
+    Then one compiled pass (:func:`sim.kernels.visit_day`) does the rest, in order:
+
+    - M8 meeting: who the user meets and with what alliance and knowledge; the
+      relationship that grows is the one with the regular worker, and starts
+      again from zero when the person in that role changes (turnover,
+      re-tendering, reassignment); a visit by anyone else is made with a
+      stranger's alliance and builds nothing lasting. M6: a brave user with a
+      trusted worker proposes a feared activity (``becoming.initiate_prob``).
+    - M5 travel: home activities need no travel; outside, the fastest allowed
+      mode is taken, except that a user who fears public transport avoids it
+      unless daring or pushed by the plan (then it is taken on purpose, as the
+      feared step, if allowed).
+    - M2 negotiation: scores blend the user's wish (pleasure, pressing needs,
+      today's courage, a proposed challenge) and the worker's (needs, the formal
+      plan, their reading of the user's day, noisier the less they know the user,
+      M8), weighted by the user's voice; activities are taken greedily while time
+      is left; a task is possible only while its need is pending.
+    - M3-M5 living it: tasks, capacity built (gains that compound multiply
+      across a visit's activities), pleasure, contact in passing, places learnt.
+    - M6 challenges: feared activities tried today succeed or fail, slot by slot,
+      so a second challenge builds on the first.
+    - M4, M7, M8 (SIDL visits only): the worker's presence, talk, the relation.
+    - The accounting sums and the event log rows.
+
+    ``draws`` holds today's draws by row; visit ``v`` uses row ``draw_row[v]``.
     """
-    d = batch.draws
-    s, pars = model.users_state, model.params
-    rules = model.rules if rules is None else rules
-    neg = pars.negotiation
-    u = batch.users
-    v_n, a_n, k_n = batch.size, act.N_ACTIVITIES, neg.max_activities
-    allowed = rules.allowed_activities(model, batch, np.ones((v_n, a_n), dtype=bool))
-    modes = rules.travel_modes(model, batch, np.ones((v_n, N_MODES), dtype=bool))
-    pushed = rules.pushed_challenges(model, batch, np.zeros((v_n, a_n), dtype=bool))
-    mode, travel, feared = travel_options(model, batch, modes, pushed, rules)
-
-    out = Choice(
-        activity=np.full((v_n, k_n), -1), mode=np.zeros((v_n, k_n), dtype=np.int64), minutes=np.zeros((v_n, k_n)),
-        travel=np.zeros((v_n, k_n)), together=np.zeros((v_n, k_n), dtype=bool),
-        challenge=np.zeros((v_n, k_n), dtype=bool), fit=np.zeros((v_n, k_n)), user_top=np.zeros(v_n, dtype=np.int64),
+    w, v = model.work, batch.size
+    terms = (
+        rules.allowed_activities(model, batch, w.all_activities[:v]),
+        rules.travel_modes(model, batch, w.all_modes[:v]),
+        rules.travel_factors(model, batch, w.same_speed[:v]),
+        rules.pushed_challenges(model, batch, w.nothing_pushed[:v]),
+        rules.talk_share(model, batch, w.talk_share[:v]),
+        rules.documentation_minutes(model, batch, w.documentation[:v]),
     )
-    kernels.negotiate(
-        s.needs, u, NEED_COLUMN, allowed, travel, mode, feared, pushed, batch.plan, batch.dare, batch.courage,
-        d.uniform[:, TOGETHER], d.perception, batch.knowledge, d.taste, batch.minutes.astype(float), act.IS_TASK,
-        act.DEMAND, act.PLEASURE, IS_TALK, act.MINUTES, act.OUTSIDE, pars.household.together_prob,
-        float(pars.talk.coffee_minutes), pars.household.together_time_factor, neg.urgency_weight, neg.urgency_scale,
-        neg.misfit_weight,
-        pars.relation.perception_noise, neg.choice_noise, neg.dare_weight, neg.plan_weight, neg.user_voice, FORCED,
-        out.activity, out.mode, out.minutes, out.travel, out.together, out.challenge, out.fit, out.user_top,
+    columns, row = model.events.reserve(v * w.slots)
+    *sums, end = kernels.visit_day(
+        (batch.users, draw_row, batch.workers, batch.minutes, batch.plan, batch.with_worker), terms,
+        (draws.uniform, draws.taste, draws.perception), w.state, w.organisation, w.trips, ACTIVITIES, w.pars,
+        (columns, row, model.day, provider, model.user_uid, w.slots),
     )
-    return out
+    model.events.advance(end)
+    return Outcome(*sums)
 
 
-def live(model: SIDLModel, batch: VisitBatch, ch: Choice) -> np.ndarray:
-    """M3-M8: the effects of what was done, on the users visited today.
-
-    Tasks, capacity built, pleasure, contact in passing and places learnt
-    (:func:`sim.kernels.live_activities`); then feared activities tried today
-    (:func:`_challenges`); then the worker's presence (M4), talk
-    (M7) and the relation (M8) (:func:`sim.kernels.live_relation`). Gains that
-    compound (self-efficacy) multiply across a visit's activities. Returns the
-    (V, K) success flags for the event log (False only for failed challenges).
-    """
-    d = batch.draws
-    s, pars = model.users_state, model.params
-    h, pl, tk, rel, pr = pars.household, pars.places, pars.talk, pars.relation, pars.presence
-    u = batch.users
-    v_n, k_n = ch.activity.shape
-    slot_draws = d.uniform[:, 5 : 5 + PER_SLOT * k_n].reshape(-1, k_n, PER_SLOT)
-    share = model.rules.talk_share(model, batch, np.full(v_n, tk.talk_share))
-    talk_minutes, quality = np.zeros(v_n), np.zeros(v_n)
-    kernels.live_activities(
-        u, ch.activity, ch.together, ch.fit, ch.minutes, ch.travel, ch.user_top,
-        np.ascontiguousarray(slot_draws[:, :, 0]), s.needs, s.self_efficacy, s.wellbeing, s.contacts_today,
-        s.landscape, s.fear_place, act.NEED, act.PLEASURE, act.PLACE, act.OUTSIDE, IS_TALK, share,
-        h.together_se_gain, h.for_user_se_gain, pl.pleasure_wellbeing_gain, pars.negotiation.choice_wellbeing_gain,
-        pl.incidental_contact_weight, pl.landscape_learn_prob, talk_minutes, quality,
-    )
-    success = _challenges(model, batch, ch, slot_draws)
-    if batch.with_worker:
-        kernels.live_relation(
-            u, batch.alliance, batch.knowledge, batch.by_regular, talk_minutes, quality, d.uniform[:, ENABLE],
-            d.uniform[:, SOLVE], d.uniform[:, SPARK], s.needs, s.self_efficacy, s.wellbeing, s.anxiety,
-            s.contacts_today, s.alliance, s.knowledge, pr.contact_weight, pr.anxiety_relief, pr.enable_own_doing,
-            h.own_doing_se_gain, float(tk.coffee_minutes), tk.heard_wellbeing_gain, tk.problem_solve_prob,
-            tk.spark_prob, rel.alliance_gain, rel.knowledge_gain, tk.mutuality, HOME, ADMIN, s.tie_start,
-            s.tie_strength, tk.spark_ties, pars.network.reactivated_strength,
-        )
-    return success
-
-
-def _challenges(model: SIDLModel, batch: VisitBatch, ch: Choice, draws: np.ndarray) -> np.ndarray:
-    """M6: feared activities tried today succeed or fail; success changes what the user can do.
-
-    Slot by slot, so a second challenge in a visit builds on the first (:func:`sim.kernels.challenges`).
-    """
-    s, pars = model.users_state, model.params
-    be = pars.becoming
-    success = np.ones(ch.activity.shape, dtype=bool)
-    kernels.challenges(
-        batch.users, ch.activity, ch.mode, ch.challenge, batch.brave, batch.alliance, draws[:, :, 1], draws[:, :, 2],
-        s.self_efficacy, s.wellbeing, s.anxiety, s.fear_place, s.landscape, s.fear_transit, s.tie_start,
-        s.tie_strength, act.PLACE, TRANSIT, be.success_logit, be.brave_logit, be.alliance_logit, be.se_logit,
-        be.anxiety_logit, be.success_se_gain, be.fail_se_loss, be.success_wellbeing_gain, be.fail_anxiety_gain,
-        be.reactivate_prob, pars.network.reactivated_strength, success,
-    )
-    return success
+def travel_options(model: SIDLModel, users: np.ndarray, modes: np.ndarray, factors: np.ndarray,
+                   dare: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Mode, round-trip minutes and fear per visit and activity (M5), as :func:`visit` finds them (for inspection)."""
+    s, t = model.users_state, model.trips
+    v_n, a_n = users.size, act.N_ACTIVITIES
+    mode, minutes, feared = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)), np.empty((v_n, a_n), dtype=bool)
+    dare = np.zeros(v_n, dtype=bool) if dare is None else dare
+    kernels.travel(users, modes, s.fear_transit[users], t.mode, t.minutes, t.transit, t.n, MODE_BIT, FEARS_TRANSIT,
+                   dare, np.zeros((v_n, a_n), dtype=bool), TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE, mode,
+                   minutes, feared)
+    kernels.slow_trips(mode, minutes, factors)
+    return mode, minutes, feared
 
 
 def success_probability(

@@ -28,14 +28,15 @@ def test_event_log_grows_and_keeps_rows_in_visit_then_slot_order():
     activity = np.array([[0, 3, -1], [-1, -1, -1], [5, -1, -1]])
     shape = activity.shape
     for day in range(3):
-        log.add_visits(
-            day, 0, user_id=np.array([7, 8, 9]), worker_id=np.array([1, 1, 2]), activity=activity,
-            challenge=np.zeros(shape, dtype=bool), mode=np.zeros(shape, dtype=np.int64),
-            minutes=np.arange(9.0).reshape(shape), travel_minutes=np.zeros(shape),
-            plan=np.ones((3, act.N_ACTIVITIES), dtype=bool), together=np.ones(shape, dtype=bool),
-            success=np.ones(shape, dtype=bool),
+        columns, row = log.reserve(activity.size)
+        end = kernels.log_visits(
+            row, day, 0, np.array([7, 8, 9]), np.array([1, 1, 2]), activity, np.zeros(shape, dtype=bool),
+            np.zeros(shape, dtype=np.int64), np.arange(9.0).reshape(shape), np.zeros(shape),
+            np.ones((3, act.N_ACTIVITIES), dtype=bool), np.ones(shape, dtype=bool), np.ones(shape, dtype=bool),
+            act.CATEGORY, act.PLACE, act.CHALLENGE, *columns,
         )
-    assert log.rows == 9
+        log.advance(end)
+    assert log.rows == 9 and len(log._chunks) == 3  # room for a day's 9 possible rows is never left in a used chunk
     frame = log.frame()
     assert frame["day"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
     assert frame["user_id"].tolist() == [7, 7, 9] * 3

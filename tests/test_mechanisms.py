@@ -7,6 +7,8 @@ checked against tolerances a few times the seed-to-seed noise.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,7 @@ from sim.config import Becoming
 from sim.model import SIDLModel
 from sim.places import CAR, TRANSIT, WALK
 from sim.rules import Rule
-from sim.visits import negotiate, success_probability
+from sim.visits import success_probability, visit
 from tests.conftest import make_cfg, run_model
 
 YEAR = dict(n_users=150, n_workers=11, days=365)
@@ -174,10 +176,8 @@ def test_m6_challenges_happen_only_when_proposed_and_success_grows_capacity():
 
 def test_m6_reactivation_revives_the_strongest_dormant_ties():
     m = SIDLModel(make_cfg(n_users=3, days=1))
-    s = m.users_state
-    s.tie_user, s.tie_start = np.repeat([0, 1, 2], 3), np.array([0, 3, 6, 9])
-    s.tie_kind = np.ones(9, dtype=np.int8)
-    s.tie_strength = np.tile([0.05, 0.2, 0.9], 3)
+    s = replace(m.users_state, tie_user=np.repeat([0, 1, 2], 3), tie_start=np.array([0, 3, 6, 9]),
+                tie_kind=np.ones(9, dtype=np.int8), tie_strength=np.tile([0.05, 0.2, 0.9], 3))
     dynamics.reactivate_ties(s, np.array([0, 2]), 1, 0.45)
     assert s.tie_strength.tolist() == [0.05, 0.45, 0.9, 0.05, 0.2, 0.9, 0.05, 0.45, 0.9]
     dynamics.reactivate_ties(s, np.array([1]), 5, 0.45)
@@ -228,10 +228,9 @@ def test_m8_knowledge_makes_activities_fit_the_day():
         m.users_state.knowledge[:] = know
         m.users_state.bond_worker[:] = m.worker_uid[m.assessment.regular]
         m.users_state.knowledge[:] = know
-        draws = m.draw_visits()
-        batch, _ = m.make_batch(np.arange(600), draws)
-        ch = negotiate(m, batch)
-        fits[know] = ch.fit[ch.activity >= 0].mean()
+        batch = m.make_batch(np.arange(600))
+        out = visit(m, batch, m.draw_visits(), batch.users, m.rules, provider=0)
+        fits[know] = out.fit_sum / out.activities
     assert fits[1.0] > fits[0.0] + 0.01
 
 
@@ -249,6 +248,7 @@ def test_m9_loneliness_falls_with_contact_and_rises_without():
     assert target[0] > target[1] > target[2]
     cut_off = SIDLModel(make_cfg(seed=10, **YEAR, **NO_SUPPORT))
     cut_off.params.network.contact_rate = 0.0  # contact stops at day 0
+    cut_off.bind_daily_steps()
     cut_off.run()
     ts = cut_off.datacollector.get_model_vars_dataframe()
     assert ts["loneliness_mean"].iloc[-1] > ts["loneliness_mean"].iloc[0] + 0.5

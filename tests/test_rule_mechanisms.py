@@ -74,9 +74,10 @@ def trip_minutes(**kw) -> np.ndarray:
     m = SIDLModel(make_cfg(n_users=300, days=1, **kw))
     m.step()
     users = np.arange(m.users_state.n)
-    batch, _ = m.make_batch(users, m.draw_visits())
+    batch = m.make_batch(users)
     modes = m.rules.travel_modes(m, batch, np.ones((users.size, 4), dtype=bool))
-    _, travel, _ = travel_options(m, batch, modes, np.zeros((users.size, act.N_ACTIVITIES), dtype=bool), m.rules)
+    factors = m.rules.travel_factors(m, batch, np.ones((users.size, 4)))
+    _, travel, _ = travel_options(m, users, modes, factors)
     return travel
 
 

@@ -3,9 +3,11 @@
 A rule changes the work only through these named hooks; every hook of the base
 :class:`Rule` leaves its input as it is, so a regime with no rules is trust-based
 discretion (002 §4-5). Hooks act on a whole day's batch of visits at once (see
-:class:`sim.visits.VisitBatch`), returning masks or minutes of the same shape as
-their input. A rule never tests another rule's name; :class:`RuleSet` folds the
-hooks of all active rules in order.
+:class:`sim.visits.VisitBatch`), before the visits are lived, returning masks,
+factors or minutes of the same shape as their input; a hook returns a new array
+and never writes into its input (the neutral inputs are shared between days).
+A rule never tests another rule's name; :class:`RuleSet` folds the hooks of all
+active rules in order.
 
 The hooks, and the rule of the brief each is made for:
 
@@ -18,7 +20,7 @@ hook                      decides                                         for
 ``documentation_minutes`` documentation minutes of each visit             R5
 ``allowed_activities``    which activities each visit may hold (narrows)  R1 R3 R4
 ``travel_modes``          which travel modes each visit may use           R2
-``travel_minutes``        how long trips with the user take by each mode  R2
+``travel_factors``        how many times longer a trip by each mode takes R2
 ``talk_share``            share of activity time that may be talk         R5
 ``pushed_challenges``     feared activities pushed regardless of mood     R1
 ``assign_workers``        who makes each visit                            R6
@@ -70,8 +72,8 @@ class Rule:
     def travel_modes(self, model: SIDLModel, batch: VisitBatch, mask: np.ndarray) -> np.ndarray:
         return mask
 
-    def travel_minutes(self, model: SIDLModel, batch: VisitBatch, minutes: np.ndarray, mode: np.ndarray) -> np.ndarray:
-        return minutes
+    def travel_factors(self, model: SIDLModel, batch: VisitBatch, factors: np.ndarray) -> np.ndarray:
+        return factors
 
     def talk_share(self, model: SIDLModel, batch: VisitBatch, share: np.ndarray) -> np.ndarray:
         return share
@@ -153,10 +155,8 @@ class RuleSet:
     def travel_modes(self, model, batch, mask):
         return self._fold("travel_modes", model, batch, mask)
 
-    def travel_minutes(self, model, batch, minutes, mode):
-        for rule in self.rules:
-            minutes = rule.travel_minutes(model, batch, minutes, mode)
-        return minutes
+    def travel_factors(self, model, batch, factors):
+        return self._fold("travel_factors", model, batch, factors)
 
     def talk_share(self, model, batch, share):
         return self._fold("talk_share", model, batch, share)

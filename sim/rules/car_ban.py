@@ -33,6 +33,7 @@ class CarBan(Rule):
         out[self.banned[batch.users], CAR] = False
         return out
 
-    def travel_minutes(self, model, batch, minutes: np.ndarray, mode: np.ndarray) -> np.ndarray:
-        slow = self.banned[batch.users][:, None] & ((mode == WALK) | (mode == TRANSIT))
-        return np.where(slow, minutes * self.params["travel_factor"], minutes)
+    def travel_factors(self, model, batch, factors: np.ndarray) -> np.ndarray:
+        out = factors.copy()
+        out[np.flatnonzero(self.banned[batch.users])[:, None], [WALK, TRANSIT]] *= self.params["travel_factor"]
+        return out
