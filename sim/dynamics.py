@@ -59,6 +59,7 @@ def daily_evening(s: UserState, pars: ModelParams, rng: Streams) -> Callable[[],
       wellbeing relax toward the levels their drivers sustain (the loneliness
       part as in :func:`relax_loneliness`). The day's events have already
       moved them, so they act as pulses.
+    - Every relationship is a day older (M8).
     """
     h, pl, net, lo, w = pars.household, pars.places, pars.network, pars.loneliness, pars.wellbeing
     keep = (1 - h.own_doing_se_gain) ** np.arange(s.needs.shape[1] + 1)
@@ -72,6 +73,7 @@ def daily_evening(s: UserState, pars: ModelParams, rng: Streams) -> Callable[[],
         lo.memory_days,
         lo.contact_scale, lo.level_min, lo.level_max, lo.rate, w.anxiety_rate, w.anxiety_se_buffer, h.se_decay,
         h.se_floor, w.rate, w.base, w.se_weight, w.loneliness_weight, w.anxiety_weight, w.needs_weight, h.need_cap,
+        s.relation_days,
     )
 
 

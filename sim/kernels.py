@@ -222,8 +222,8 @@ def contact_drives(rate, withdrawal, loneliness, courage, se, out):  # pragma: n
 def evening(needs, landscape, need_place, g_doing, doing_rate, keep, se, g_outings, outing_rate, saturation,
             incidental, contacts, strength, owner, g_contact, contact_rate, withdrawal, courage, decay, boost,
             lon, cw, off, anx, anx_trait, wb, g_noise, noise_sd, memory, cscale, lmin, lmax, rate, arate, abuf, sedecay,
-            sefloor, wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
-    """Own doing, outings, network contact, then the end-of-day drift (dynamics.evening), in that order."""
+            sefloor, wrate, base, sew, lw, aw, nw, cap, relation_days):  # pragma: no cover - compiled
+    """Own doing, outings, network contact, the end-of-day drift (dynamics.daily_evening); relations a day older."""
     own_doing(needs, landscape, need_place, g_doing, doing_rate, se, keep)
     own_outings(landscape, se, g_outings, outing_rate, saturation, incidental, contacts)
     drive = np.empty(se.size)
@@ -231,6 +231,8 @@ def evening(needs, landscape, need_place, g_doing, doing_rate, keep, se, g_outin
     network_contact(strength, owner, drive, g_contact, decay, boost, contacts)
     relax(lon, cw, contacts, off, anx, anx_trait, se, wb, needs, g_noise, noise_sd, memory, cscale, lmin, lmax, rate,
           arate, abuf, sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap)
+    for i in range(relation_days.size):
+        relation_days[i] += 1
 
 
 @njit(cache=True)
@@ -593,10 +595,33 @@ def daily_means(loneliness, wellbeing, se, anxiety, alliance, tie_strength, land
 
 
 @njit(cache=True)
-def move_visits(due, weekdays, tomorrow, courage, threshold, pushed, max_days, pending):  # pragma: no cover
-    """Due visits on a bad day move to tomorrow if it is a free weekday (model._due); returns how many first moved."""
+def chances(g, p, out):  # pragma: no cover - compiled
+    """``out[:] = rng.random(out.size) < p``, drawn from the stream with handle ``g``; returns how many came true."""
+    hits = 0
+    for i in range(out.size):
+        out[i] = uniform(g) < p
+        hits += out[i]
+    return hits
+
+
+@njit(cache=True)
+def scheduled(weekdays, day, pending, out):  # pragma: no cover - compiled
+    """Visits due today: the user's visit weekdays, and visits moved to today (model._due)."""
+    for i in range(out.size):
+        out[i] = weekdays[i, day] or pending[i]
+
+
+@njit(cache=True)
+def move_visits(due, weekdays, tomorrow, courage, threshold, pushed, max_days, pending, allowed):  # pragma: no cover
+    """Due visits on a bad day move to tomorrow if it is a free weekday and moves are ``allowed`` (model._due).
+
+    Returns how many visits moved for the first time, and the users visited today.
+    """
     moved = 0
     for i in range(due.size):
+        if not allowed:
+            pending[i] = False
+            continue
         free = tomorrow < 5 and not weekdays[i, tomorrow]
         move = due[i] and free and courage[i] < threshold and pushed[i] < max_days
         if move and pushed[i] == 0:
@@ -605,7 +630,7 @@ def move_visits(due, weekdays, tomorrow, courage, threshold, pushed, max_days, p
         pending[i] = move
         if move:
             due[i] = False
-    return moved
+    return moved, np.flatnonzero(due)
 
 
 @njit(cache=True)

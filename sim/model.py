@@ -23,6 +23,8 @@ arrays of :class:`sim.population.UserState`; agents index into them.
 
 from __future__ import annotations
 
+from functools import partial
+
 import mesa
 import numpy as np
 
@@ -93,7 +95,6 @@ class SIDLModel(mesa.Model):
         self._needs()
         self._visits()
         self._evening()
-        self.users_state.relation_days[:] += 1
         self.day += 1
         self.datacollector.collect(self)
 
@@ -109,6 +110,12 @@ class SIDLModel(mesa.Model):
         self._courage = dynamics.daily_courage(s, self.params, self.streams.handle("daily_state"))
         self._needs = dynamics.daily_needs(s, self.params, self.streams.handle("needs"))
         self._evening = dynamics.daily_evening(s, self.params, self.streams)
+        self._visit_draws = VisitDraws.empty(s.n, self.params.negotiation.max_activities)
+        self._draw_visits = self._visit_draws.drawer(self.streams.handle("visits"))
+        rate = self.params.organisation.worker_turnover_per_year
+        self._leave = np.zeros(self.worker_uid.size, dtype=bool)
+        self._leavers = partial(kernels.chances, self.streams.handle("turnover"), 1.0 - (1.0 - rate) ** (1.0 / 365.0),
+                                self._leave)
 
     def run(self, days: int | None = None) -> None:
         for _ in range(self.cfg.scenario.days if days is None else days):
@@ -143,27 +150,22 @@ class SIDLModel(mesa.Model):
         self.worker_uid[slot] = self._workers[slot].unique_id
 
     def _turnover(self) -> None:
-        rate = self.params.organisation.worker_turnover_per_year
-        p_day = 1.0 - (1.0 - rate) ** (1.0 / 365.0)
-        leave = self.streams["turnover"].random(self.worker_uid.size) < p_day
-        if leave.any():
-            for slot in np.flatnonzero(leave).tolist():
+        if self._leavers():
+            for slot in np.flatnonzero(self._leave).tolist():
                 self.replace_worker(slot)
 
     # -- visits -------------------------------------------------------------------
     def _due(self) -> np.ndarray:
-        """Users visited today, after rules and moves to a better day (M1)."""
-        s, org = self.users_state, self.params.organisation
-        due = self.assessment.weekdays[:, self.weekday] | self.pending
+        """Users visited today (indices), after rules and moves to a better day (M1)."""
+        s, org, weekdays = self.users_state, self.params.organisation, self.assessment.weekdays
+        due = np.empty(s.n, dtype=bool)
+        kernels.scheduled(weekdays, self.weekday, self.pending, due)
         due = self.rules.visits_today(self, due)
-        if self.rules.can_move_visits(self):
-            self.visits_moved += kernels.move_visits(
-                due, self.assessment.weekdays, (self.weekday + 1) % 7, s.courage, org.move_threshold,
-                self.pushed_days, org.max_move_days, self.pending,
-            )
-        else:
-            self.pending[:] = False
-        return due
+        moved, users = kernels.move_visits(due, weekdays, (self.weekday + 1) % 7, s.courage, org.move_threshold,
+                                           self.pushed_days, org.max_move_days, self.pending,
+                                           self.rules.can_move_visits(self))
+        self.visits_moved += moved
+        return users
 
     def make_batch(self, users: np.ndarray) -> VisitBatch:
         """Today's SIDL visits to ``users``: each user's regular worker and planned minutes, as the rules have them."""
@@ -177,12 +179,13 @@ class SIDLModel(mesa.Model):
         return batch
 
     def draw_visits(self) -> VisitDraws:
-        n, k = self.users_state.n, self.params.negotiation.max_activities
-        return VisitDraws.draw(self.streams.handle("visits"), n, k)
+        """Today's visit draws for every user (the same arrays every day, drawn anew)."""
+        self._draw_visits()
+        return self._visit_draws
 
     def _visits(self) -> None:
         draws = self.draw_visits()  # every day, visits or not: common random numbers
-        users = np.flatnonzero(self._due())
+        users = self._due()
         if users.size == 0:
             return
         batch = self.make_batch(users)

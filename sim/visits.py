@@ -13,7 +13,9 @@ never shifts another user's draws or another day's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,10 +53,18 @@ class VisitDraws:
     perception: np.ndarray  # (n,): standard normal error of the worker's reading of the day
 
     @classmethod
+    def empty(cls, n: int, max_activities: int) -> VisitDraws:
+        return cls(np.empty((n, 5 + PER_SLOT * max_activities)), np.empty((n, act.N_ACTIVITIES)), np.empty(n))
+
+    def drawer(self, g: np.ndarray) -> Callable[[], None]:
+        """A call that draws new numbers into these arrays from the stream with handle ``g``."""
+        return partial(kernels.visit_draws, g, self.uniform, self.taste, self.perception, TASTE_SCALE)
+
+    @classmethod
     def draw(cls, g: np.ndarray, n: int, max_activities: int) -> VisitDraws:
         """Draw from the stream with handle ``g`` (:meth:`sim.streams.Streams.handle`)."""
-        out = cls(np.empty((n, 5 + PER_SLOT * max_activities)), np.empty((n, act.N_ACTIVITIES)), np.empty(n))
-        kernels.visit_draws(g, out.uniform, out.taste, out.perception, TASTE_SCALE)
+        out = cls.empty(n, max_activities)
+        out.drawer(g)()
         return out
 
     def rows(self, users: np.ndarray) -> VisitDraws:

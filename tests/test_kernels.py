@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba.np.random._constants import ziggurat_nor_r
 
 from sim import activities as act
 from sim import kernels
 from sim.events import EventLog
 from sim.places import CAR, NONE, TRANSIT, WALK
+from sim.streams import handle
 from sim.trips import FEARS_TRANSIT, MODE_BIT, TripTable
 
 
@@ -52,12 +54,15 @@ def test_move_visits_moves_only_to_a_free_weekday_and_counts_first_moves():
     courage = np.array([0.1, 0.9, 0.1, 0.1])
     pushed = np.array([0, 0, 0, 0])
     pending = np.zeros(4, dtype=bool)
-    moved = kernels.move_visits(due, weekdays, 1, courage, 0.3, pushed, 2, pending)
-    assert moved == 1 and due.tolist() == [False, True, False, True]
+    moved, users = kernels.move_visits(due, weekdays, 1, courage, 0.3, pushed, 2, pending, True)
+    assert moved == 1 and due.tolist() == [False, True, False, True] and users.tolist() == [1, 3]
     assert pending.tolist() == [True, False, False, False] and pushed.tolist() == [1, 0, 0, 0]
-    friday = kernels.move_visits(np.array([True]), np.zeros((1, 7), dtype=bool), 5, np.array([0.0]), 0.3,
-                                 np.array([0]), 2, np.zeros(1, dtype=bool))
+    friday, _ = kernels.move_visits(np.array([True]), np.zeros((1, 7), dtype=bool), 5, np.array([0.0]), 0.3,
+                                    np.array([0]), 2, np.zeros(1, dtype=bool), True)
     assert friday == 0  # no moves into the weekend
+    due, pending = np.array([True, True, False, True]), np.array([True, False, False, False])
+    banned, users = kernels.move_visits(due, weekdays, 1, courage, 0.3, pushed, 2, pending, False)
+    assert banned == 0 and users.tolist() == [0, 1, 3] and not pending.any()  # time monitoring: no moves
 
 
 def test_travel_uses_the_fastest_allowed_mode_and_transit_only_when_dared():
@@ -75,3 +80,32 @@ def test_travel_uses_the_fastest_allowed_mode_and_transit_only_when_dared():
     assert (mode[0, out] == WALK).all() and (minutes[0, out] == 60.0).all() and not feared[0].any()
     assert (mode[1, out] == TRANSIT).all() and (minutes[1, out] == 40.0).all() and feared[1, out].all()
     assert (mode[:, ~out] == NONE).all() and (minutes[:, ~out] == 0.0).all()
+
+
+def twin_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator, np.ndarray]:
+    """Two generators in the same state; kernels draw from the second through its handle."""
+    b = np.random.default_rng(seed)
+    return np.random.default_rng(seed), b, handle(b)
+
+
+def test_kernels_draw_numpys_numbers_and_leave_the_stream_where_numpy_would():
+    numpy_rng, kernel_rng, g = twin_streams(11)
+    block = np.empty((300, 7))
+    kernels.fill_uniform(g, block)
+    assert np.array_equal(block, numpy_rng.random((300, 7)))
+    normals = np.empty(400_000)
+    kernels.fill_normal(g, normals)
+    assert np.array_equal(normals, numpy_rng.standard_normal(400_000))
+    assert (np.abs(normals) > ziggurat_nor_r).any()  # the ziggurat's tail was drawn too
+    assert np.array_equal(kernel_rng.random(5), numpy_rng.random(5))  # same state afterwards
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**63), lam=st.one_of(st.just(0.0), st.floats(1e-4, 9.99), st.floats(10.0, 500.0)))
+def test_kernel_poisson_is_numpys_below_and_above_ten(seed, lam):
+    """Multiplication below lam = 10, numpy's PTRS rejection (with its log-gamma) above."""
+    numpy_rng, kernel_rng, g = twin_streams(seed)
+    counts = np.empty(2000, dtype=np.int64)
+    kernels.fill_poisson(g, lam, counts)
+    assert np.array_equal(counts, numpy_rng.poisson(lam, 2000))
+    assert kernel_rng.random() == numpy_rng.random()
