@@ -73,7 +73,7 @@ def time_national() -> tuple[float, float]:
     return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def time_sweep(seeds: int = 8, days: int = 1826) -> dict[str, float]:
+def time_sweep(seeds: int = 16, days: int = 1826) -> dict[str, float]:
     """The regime sweep (8 regimes, municipality) serially and on 2 cores (the default launcher); parallel efficiency.
 
     Efficiency = serial time / (2 x time on 2 cores). The full regime_comparison of the issue
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--full", action="store_true",
                     help="every figure of the performance issue: scaling curve, national, sweep efficiency")
-    ap.add_argument("--sweep-seeds", type=int, default=8,
+    ap.add_argument("--sweep-seeds", type=int, default=16,
                     help="seeds per regime in the sweep-efficiency run (enough that worker start-up is not all)")
     ap.add_argument("--record", action="store_true", help="append the figures to benchmarks/record.csv")
     ap.add_argument("--app", action="store_true",
