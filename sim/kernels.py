@@ -130,28 +130,11 @@ def poisson(g, lam):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def fill_uniform(g, out):  # pragma: no cover - compiled
-    """``out[...] = rng.random(out.shape)``."""
-    flat = out.reshape(-1)
-    for i in range(flat.size):
-        flat[i] = uniform(g)
-
-
-@njit(cache=True)
 def fill_normal(g, out):  # pragma: no cover - compiled
     """``out[...] = rng.standard_normal(out.shape)``."""
     flat = out.reshape(-1)
     for i in range(flat.size):
         flat[i] = normal(g)
-
-
-@njit(cache=True)
-def fill_poisson(g, lam, out):  # pragma: no cover - compiled
-    """``out[...] = rng.poisson(lam, out.shape)``."""
-    flat = out.reshape(-1)
-    for i in range(flat.size):
-        flat[i] = poisson(g, lam)
-
 
 # -- the day ------------------------------------------------------------------------------------------
 

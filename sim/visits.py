@@ -67,10 +67,6 @@ class VisitDraws:
         out.drawer(g)()
         return out
 
-    def rows(self, users: np.ndarray) -> VisitDraws:
-        """The draws of the given users, in batch order."""
-        return VisitDraws(self.uniform[users], self.taste[users], self.perception[users])
-
 
 @dataclass
 class VisitBatch:

@@ -13,6 +13,7 @@ from sim.events import EventLog
 from sim.places import CAR, NONE, TRANSIT, WALK
 from sim.streams import handle
 from sim.trips import FEARS_TRANSIT, MODE_BIT, TripTable
+from sim.visits import VisitDraws
 
 
 @settings(max_examples=60, deadline=None)
@@ -88,24 +89,29 @@ def twin_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator, n
     return np.random.default_rng(seed), b, handle(b)
 
 
-def test_kernels_draw_numpys_numbers_and_leave_the_stream_where_numpy_would():
+def test_visit_draws_are_numpys_numbers_and_leave_the_stream_where_numpy_would():
+    """The visit block as ``rng.random((n, k + A))`` then ``rng.standard_normal(n)`` would draw it."""
     numpy_rng, kernel_rng, g = twin_streams(11)
-    block = np.empty((300, 7))
-    kernels.fill_uniform(g, block)
-    assert np.array_equal(block, numpy_rng.random((300, 7)))
-    normals = np.empty(400_000)
-    kernels.fill_normal(g, normals)
-    assert np.array_equal(normals, numpy_rng.standard_normal(400_000))
-    assert (np.abs(normals) > ziggurat_nor_r).any()  # the ziggurat's tail was drawn too
+    n = 100_000  # enough normals that the ziggurat's tail is drawn too
+    d = VisitDraws.empty(n, 1)
+    d.drawer(g)()
+    block = numpy_rng.random((n, d.uniform.shape[1] + act.N_ACTIVITIES))
+    assert np.array_equal(d.uniform, block[:, : d.uniform.shape[1]])
+    assert np.array_equal(d.taste, (block[:, d.uniform.shape[1]:] - 0.5) * np.sqrt(12.0))
+    assert np.array_equal(d.perception, numpy_rng.standard_normal(n))
+    assert (np.abs(d.perception) > ziggurat_nor_r).any()
     assert np.array_equal(kernel_rng.random(5), numpy_rng.random(5))  # same state afterwards
 
 
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**63), lam=st.one_of(st.just(0.0), st.floats(1e-4, 9.99), st.floats(10.0, 500.0)))
-def test_kernel_poisson_is_numpys_below_and_above_ten(seed, lam):
-    """Multiplication below lam = 10, numpy's PTRS rejection (with its log-gamma) above."""
+RATES = st.one_of(st.just(0.0), st.floats(1e-4, 9.99), st.floats(10.0, 500.0))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**63), rates=st.lists(RATES, min_size=4, max_size=4))
+def test_needs_arrive_as_numpys_poisson_counts_below_and_above_ten(seed, rates):
+    """One kind at a time, as ``rng.poisson(rate, n)`` per kind: multiplication below 10, PTRS above."""
     numpy_rng, kernel_rng, g = twin_streams(seed)
-    counts = np.empty(2000, dtype=np.int64)
-    kernels.fill_poisson(g, lam, counts)
-    assert np.array_equal(counts, numpy_rng.poisson(lam, 2000))
+    needs = np.zeros((500, 4))
+    kernels.add_needs(needs, g, np.array(rates), 1e9)
+    assert np.array_equal(needs, np.stack([numpy_rng.poisson(r, 500) for r in rates], axis=1))
     assert kernel_rng.random() == numpy_rng.random()
