@@ -39,6 +39,10 @@ class Streams:
             self._handles[name] = handle(self[name])
         return self._handles[name]
 
+    def __reduce__(self):
+        raise TypeError("Streams (and so a model) cannot be copied or pickled: compiled steps hold the addresses of "
+                        "its generators' state (Streams.handle); build a new model from the same config and seed")
+
     def names(self) -> list[str]:
         """Streams used so far (for diagnostics and tests)."""
         return sorted(self._streams)

@@ -1,6 +1,10 @@
 """Named random streams and common random numbers."""
 
+import copy
+import pickle
+
 import numpy as np
+import pytest
 
 from sim.model import SIDLModel
 from sim.streams import Streams, name_key
@@ -42,3 +46,12 @@ def test_switching_a_rule_on_does_not_shift_unrelated_streams():
     n.run(5)
     assert "rule:no_support" in n.streams.names()
     assert np.array_equal(m.streams["turnover"].random(3), n.streams["turnover"].random(3))
+
+
+def test_a_model_refuses_to_be_copied_rather_than_share_its_streams():
+    """A copy's compiled steps would draw from the original's generators (by address)."""
+    m = SIDLModel(make_cfg(n_users=20, days=2))
+    with pytest.raises(TypeError, match="cannot be copied or pickled"):
+        copy.deepcopy(m)
+    with pytest.raises(TypeError, match="cannot be copied or pickled"):
+        pickle.dumps(m.streams)
