@@ -56,13 +56,6 @@ def measure(m: SIDLModel, out: np.ndarray) -> None:
                         s.landscape, s.needs, LONELY_AT_LEVEL, m.params.network.active_threshold, out)
 
 
-def observe(m: SIDLModel) -> dict[str, float]:
-    """Today's row of the time series by name."""
-    out = np.empty(len(TIMESERIES))
-    measure(m, out)
-    return dict(zip(TIMESERIES, out.tolist(), strict=True))
-
-
 class DailyCollector(mesa.DataCollector):
     """Mesa's DataCollector for the ``TIMESERIES`` columns, one row a day kept in an array.
 
