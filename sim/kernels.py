@@ -137,6 +137,10 @@ def fill_normal(g, out):  # pragma: no cover - compiled
         flat[i] = normal(g)
 
 # -- the day ------------------------------------------------------------------------------------------
+#: Columns of a user's block of chance draws for a visit (visits.VisitDraws): five per visit, then
+#: three per activity slot (place learnt, challenge won, tie revived).
+TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
+PER_VISIT, PER_SLOT = 5, 3
 
 
 @njit(cache=True)
@@ -638,11 +642,12 @@ def meet(users, workers, worker_uid, regular, bond_worker, alliance, knowledge, 
 
 
 @njit(cache=True)
-def travel(users, modes, fears, trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit, dare, pushed,
-           transit, outside, fear_place, place_of, mode, minutes, feared):  # pragma: no cover - compiled
+def travel(users, modes, factors, fears, trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit, dare,
+           pushed, transit, outside, fear_place, place_of, mode, minutes, feared):  # pragma: no cover - compiled
     """Mode, round-trip minutes and fear per visit and activity, from the precomputed trips (visits.travel_options).
 
     A visit's row in the trip table is its case code (``trips.MODE_BIT``, ``trips.FEARS_TRANSIT``) x users + user.
+    A trip takes ``factors[v, mode]`` times as long as the table says (the rules' ``travel_factors``).
     """
     v_n, a_n = mode.shape
     for v in range(v_n):
@@ -661,6 +666,7 @@ def travel(users, modes, fears, trip_mode, trip_minutes, transit_minutes, n_user
             if may_practise and outside[a] and (dare[v] or pushed[v, a]):
                 mode[v, a] = transit
                 minutes[v, a] = transit_minutes[u, a]
+            minutes[v, a] *= factors[v, mode[v, a]]
             feared[v, a] = outside[a] and (fear_place[u, place_of[a]] or (mode[v, a] == transit and fears[v]))
 
 
@@ -680,14 +686,6 @@ def visit_sums(minutes, travel, documentation, activity, fit):  # pragma: no cov
     flat_travel = travel.ravel()
     return (pairwise_sum(minutes, 0, minutes.size), pairwise_sum(flat_travel, 0, flat_travel.size),
             pairwise_sum(documentation, 0, documentation.size), pairwise_sum(done, 0, n_done), n_done)
-
-
-@njit(cache=True)
-def slow_trips(mode, minutes, factors):  # pragma: no cover - compiled
-    """Trips take ``factors[v, mode]`` times as long (the rules' ``travel_factors``)."""
-    for v in range(mode.shape[0]):
-        for a in range(mode.shape[1]):
-            minutes[v, a] *= factors[v, mode[v, a]]
 
 
 @njit(cache=True)
@@ -718,7 +716,7 @@ def visit_day(batch, terms, draws, state, org, trips, acts, pars, log):  # pragm
     initial_alliance, brave_at, trust_at, initiate_prob = p_meet
     if with_worker:
         meet(users, workers, worker_uid, regular, bond_worker, alliance_all, knowledge_all, relation_days,
-             initial_alliance, courage_all, brave_at, chances[:, 1], trust_at, initiate_prob, uid, by_regular,
+             initial_alliance, courage_all, brave_at, chances[:, INITIATE], trust_at, initiate_prob, uid, by_regular,
              alliance, knowledge, brave, dare)
     else:  # another provider: no relation, no dares
         for v in range(v_n):
@@ -727,9 +725,8 @@ def visit_day(batch, terms, draws, state, org, trips, acts, pars, log):  # pragm
 
     mode_a, travel_a = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n))
     feared = np.empty((v_n, a_n), dtype=np.bool_)
-    travel(users, modes, fear_transit[users], trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit,
-           dare, pushed, transit, outside, fear_place, place_of, mode_a, travel_a, feared)
-    slow_trips(mode_a, travel_a, factors)
+    travel(users, modes, factors, fear_transit[users], trip_mode, trip_minutes, transit_minutes, n_users, mode_bit,
+           fears_bit, dare, pushed, transit, outside, fear_place, place_of, mode_a, travel_a, feared)
 
     activity, mode = np.full((v_n, k_n), -1, dtype=np.int64), np.zeros((v_n, k_n), dtype=np.int64)
     minutes, travel_k, fit = np.zeros((v_n, k_n)), np.zeros((v_n, k_n)), np.zeros((v_n, k_n))
@@ -738,17 +735,17 @@ def visit_day(batch, terms, draws, state, org, trips, acts, pars, log):  # pragm
     minutes_f = visit_minutes.astype(np.float64)
     (together_prob, coffee, together_factor, urgency_weight, urgency_scale, misfit_weight, perception_noise,
      choice_noise, dare_weight, plan_weight, voice, forced) = p_negotiate
-    negotiate(needs, users, need_column, allowed, travel_a, mode_a, feared, pushed, plan, dare, courage, chances[:, 0],
-              perception, knowledge, taste, minutes_f, is_task, demand, pleasure, is_talk, act_minutes, outside,
-              together_prob, coffee, together_factor, urgency_weight, urgency_scale, misfit_weight, perception_noise,
-              choice_noise, dare_weight, plan_weight, voice, forced, activity, mode, minutes, travel_k, together,
-              challenge, fit, top)
+    negotiate(needs, users, need_column, allowed, travel_a, mode_a, feared, pushed, plan, dare, courage,
+              chances[:, TOGETHER], perception, knowledge, taste, minutes_f, is_task, demand, pleasure, is_talk,
+              act_minutes, outside, together_prob, coffee, together_factor, urgency_weight, urgency_scale,
+              misfit_weight, perception_noise, choice_noise, dare_weight, plan_weight, voice, forced, activity, mode,
+              minutes, travel_k, together, challenge, fit, top)
 
-    slot = np.empty((3, v_n, k_n))  # the three chance draws of each slot: place learnt, challenge won, tie revived
+    slot = np.empty((PER_SLOT, v_n, k_n))  # the chance draws of each slot: place learnt, challenge won, tie revived
     for v in range(v_n):
         for k in range(k_n):
-            for j in range(3):
-                slot[j, v, k] = chances[v, 5 + 3 * k + j]
+            for j in range(PER_SLOT):
+                slot[j, v, k] = chances[v, PER_VISIT + PER_SLOT * k + j]
     talk, quality, success = np.zeros(v_n), np.zeros(v_n), np.ones((v_n, k_n), dtype=np.bool_)
     together_gain, for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob = p_live
     live_activities(users, activity, together, fit, minutes, travel_k, top, slot[0], needs, se, wb, contacts,
@@ -762,8 +759,8 @@ def visit_day(batch, terms, draws, state, org, trips, acts, pars, log):  # pragm
     if with_worker:
         (contact_weight, anxiety_relief, enable_prob, own_doing_gain, heard_gain, solve_prob, spark_prob,
          alliance_gain, knowledge_gain, mutuality, spark_ties, revived) = p_relation
-        live_relation(users, alliance, knowledge, by_regular, talk, quality, chances[:, 2], chances[:, 3],
-                      chances[:, 4], needs, se, wb, anxiety, contacts, alliance_all, knowledge_all, contact_weight,
+        live_relation(users, alliance, knowledge, by_regular, talk, quality, chances[:, ENABLE], chances[:, SOLVE],
+                      chances[:, SPARK], needs, se, wb, anxiety, contacts, alliance_all, knowledge_all, contact_weight,
                       anxiety_relief, enable_prob, own_doing_gain, coffee, heard_gain, solve_prob, spark_prob,
                       alliance_gain, knowledge_gain, mutuality, home, admin, tie_start, tie_strength, spark_ties,
                       revived)

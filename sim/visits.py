@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from sim.rules import RuleSet
 
 N_MODES = len(MODE_NAMES)
-#: Columns of the per-user uniform block: five per visit, three per activity slot.
-TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
-PER_SLOT = 3
 IS_TALK = act.CATEGORY == act.TALK
 #: Taste is uniform with unit sd: centred, times sqrt(12).
 TASTE_SCALE = float(np.sqrt(12.0))
@@ -54,7 +51,8 @@ class VisitDraws:
 
     @classmethod
     def empty(cls, n: int, max_activities: int) -> VisitDraws:
-        return cls(np.empty((n, 5 + PER_SLOT * max_activities)), np.empty((n, act.N_ACTIVITIES)), np.empty(n))
+        chances = kernels.PER_VISIT + kernels.PER_SLOT * max_activities
+        return cls(np.empty((n, chances)), np.empty((n, act.N_ACTIVITIES)), np.empty(n))
 
     def drawer(self, g: np.ndarray) -> Callable[[], None]:
         """A call that draws new numbers into these arrays from the stream with handle ``g``."""
@@ -209,10 +207,9 @@ def travel_options(model: SIDLModel, users: np.ndarray, modes: np.ndarray, facto
     v_n, a_n = users.size, act.N_ACTIVITIES
     mode, minutes, feared = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)), np.empty((v_n, a_n), dtype=bool)
     dare = np.zeros(v_n, dtype=bool) if dare is None else dare
-    kernels.travel(users, modes, s.fear_transit[users], t.mode, t.minutes, t.transit, t.n, MODE_BIT, FEARS_TRANSIT,
-                   dare, np.zeros((v_n, a_n), dtype=bool), TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE, mode,
-                   minutes, feared)
-    kernels.slow_trips(mode, minutes, factors)
+    kernels.travel(users, modes, factors, s.fear_transit[users], t.mode, t.minutes, t.transit, t.n, MODE_BIT,
+                   FEARS_TRANSIT, dare, np.zeros((v_n, a_n), dtype=bool), TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE,
+                   mode, minutes, feared)
     return mode, minutes, feared
 
 

@@ -74,13 +74,21 @@ def test_travel_uses_the_fastest_allowed_mode_and_transit_only_when_dared():
     fears = np.array([True, True])
     mode = np.empty((2, act.N_ACTIVITIES), dtype=np.int8)
     minutes, feared = np.empty((2, act.N_ACTIVITIES)), np.empty((2, act.N_ACTIVITIES), dtype=bool)
-    kernels.travel(np.array([0, 0]), modes, fears, trips.mode, trips.minutes, trips.transit, trips.n, MODE_BIT,
-                   FEARS_TRANSIT, np.array([False, True]), np.zeros((2, act.N_ACTIVITIES), dtype=bool), TRANSIT,
-                   act.OUTSIDE, np.zeros((1, 14), dtype=bool), act.PLACE, mode, minutes, feared)
+
+    def trips_with(factors: np.ndarray) -> None:
+        kernels.travel(np.array([0, 0]), modes, factors, fears, trips.mode, trips.minutes, trips.transit, trips.n,
+                       MODE_BIT, FEARS_TRANSIT, np.array([False, True]), np.zeros((2, act.N_ACTIVITIES), dtype=bool),
+                       TRANSIT, act.OUTSIDE, np.zeros((1, 14), dtype=bool), act.PLACE, mode, minutes, feared)
+
+    trips_with(np.ones((2, 4)))
     out = act.OUTSIDE
     assert (mode[0, out] == WALK).all() and (minutes[0, out] == 60.0).all() and not feared[0].any()
     assert (mode[1, out] == TRANSIT).all() and (minutes[1, out] == 40.0).all() and feared[1, out].all()
     assert (mode[:, ~out] == NONE).all() and (minutes[:, ~out] == 0.0).all()
+    slow_transit = np.ones((2, 4))
+    slow_transit[:, TRANSIT] = 1.5
+    trips_with(slow_transit)  # the rules' factor lengthens trips by the chosen mode only
+    assert (minutes[0, out] == 60.0).all() and (minutes[1, out] == 60.0).all() and (mode[1, out] == TRANSIT).all()
 
 
 def twin_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator, np.ndarray]:
