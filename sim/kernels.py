@@ -557,7 +557,7 @@ def pairwise_sum(a, lo, n):  # pragma: no cover - compiled
 @njit(cache=True)
 def daily_means(loneliness, wellbeing, se, anxiety, alliance, tie_strength, landscape, needs, lonely_at, active_at,
                 out):  # pragma: no cover - compiled
-    """The day's row of the time series in one pass (reporters.observe), in ``reporters.TIMESERIES`` order."""
+    """The day's row of the time series in one pass (reporters.measure), in ``reporters.TIMESERIES`` order."""
     n = loneliness.size
     lonely = 0
     for i in range(n):
