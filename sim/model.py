@@ -33,7 +33,7 @@ from sim import dynamics, kernels, reporters
 from sim.agents import ServiceUser, SupportWorker
 from sim.config import SimConfig
 from sim.events import PROVIDERS, EventLog
-from sim.organisation import assess
+from sim.organisation import assess, chance_per_day
 from sim.population import make_users
 from sim.rules import OnlyActivities, RuleSet, build_rules
 from sim.streams import Streams
@@ -112,10 +112,9 @@ class SIDLModel(mesa.Model):
         self._evening = dynamics.daily_evening(s, self.params, self.streams)
         self._visit_draws = VisitDraws.empty(s.n, self.params.negotiation.max_activities)
         self._draw_visits = self._visit_draws.drawer(self.streams.handle("visits"))
-        rate = self.params.organisation.worker_turnover_per_year
+        p_day = chance_per_day(self.params.organisation.worker_turnover_per_year)
         self._leave = np.zeros(self.worker_uid.size, dtype=bool)
-        self._leavers = partial(kernels.chances, self.streams.handle("turnover"), 1.0 - (1.0 - rate) ** (1.0 / 365.0),
-                                self._leave)
+        self._leavers = partial(kernels.chances, self.streams.handle("turnover"), p_day, self._leave)
 
     def run(self, days: int | None = None) -> None:
         for _ in range(self.cfg.scenario.days if days is None else days):

@@ -32,6 +32,11 @@ class Assessment:
     regular: np.ndarray  # slot of the user's regular worker
 
 
+def chance_per_day(per_year: float) -> float:
+    """The daily chance that gives ``per_year`` over a year of 365 days (staff turnover)."""
+    return 1.0 - (1.0 - per_year) ** (1.0 / 365.0)
+
+
 def grant_hours(n: int, org: Organisation, rng: np.random.Generator) -> np.ndarray:
     """Granted hours a week: right-skewed around the mean, within [min, max]."""
     lo, hi, mean = org.hours_per_week_min, org.hours_per_week_max, org.hours_per_week_mean

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.organisation import chance_per_day
 from sim.rules.base import Rule, register
 
 
@@ -29,7 +30,7 @@ class Rotation(Rule):
         n, n_workers = model.users_state.n, model.worker_uid.size
         self.any = self.rng.random(n) < self.params["any_worker_share"]
         self.other = self.rng.integers(0, n_workers, n)
-        p_day = 1.0 - (1.0 - self.params["extra_turnover_per_year"]) ** (1.0 / 365.0)
+        p_day = chance_per_day(self.params["extra_turnover_per_year"])
         leave, tender = self.rng.random(n_workers), self.rng.random()
         for slot in np.flatnonzero(leave < p_day):
             model.replace_worker(int(slot))
