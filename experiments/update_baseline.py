@@ -14,9 +14,9 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from sim.runner import simulate
-from sim.summary import summarise
-from sim.validate import config_from_dict
+from sim.config.validate import config_from_dict
+from sim.outputs.runner import simulate
+from sim.outputs.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "tests" / "baseline.json"

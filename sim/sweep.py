@@ -1,83 +1,8 @@
-"""``python -m sim.sweep <experiment> [overrides]``: run an experiment, then collect and report.
-
-An experiment is a Hydra config in ``experiments/<experiment>.yaml`` (a
-multirun: scenario, swept keys, sweep folder). This command checks the
-sweep's values and the command-line overrides against the schema before
-anything runs, launches the multirun (joblib on all cores by default;
-``hydra/launcher=ray`` or ``hydra/launcher=submitit_slurm`` to scale out),
-and then writes the tidy tables, figures and ``report.md``/``report.html``
-into the sweep folder. Re-running the same command resumes: finished runs
-are kept (:mod:`sim.store`).
-"""
-
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-from omegaconf import OmegaConf
-
-from sim.validate import ConfigError
-
-EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
-
-
-def experiment_names() -> list[str]:
-    return sorted(p.stem for p in EXPERIMENTS.glob("*.yaml"))
-
-
-def sweep_plan(name: str, overrides: list[str]) -> tuple[Path, list[str]]:
-    """The sweep folder and every override the sweep will apply (file first, command line last)."""
-    path = EXPERIMENTS / f"{name}.yaml"
-    if not path.exists():
-        raise ConfigError(f"experiment={name}: unknown experiment; allowed: {', '.join(experiment_names())}")
-    spec = OmegaConf.load(path)
-    params = OmegaConf.select(spec, "hydra.sweeper.params") or {}
-    planned = [f"{k}={v}" for k, v in params.items()]
-    sweep_dir = Path(str(OmegaConf.select(spec, "hydra.sweep.dir") or f"results/sweeps/{name}"))
-    for text in overrides:
-        key, _, value = text.partition("=")
-        if key == "hydra.sweep.dir":
-            sweep_dir = Path(value)
-        planned.append(text)
-    return sweep_dir, planned
-
-
-def main(argv: list[str] | None = None) -> int:
-    from sim import run as app
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-"):
-        print(f"usage: python -m sim.sweep <experiment> [overrides]; experiments: {', '.join(experiment_names())}",
-              file=sys.stderr)
-        return 2
-    name, overrides = argv[0], argv[1:]
-    path = EXPERIMENTS / f"{name}.yaml"
-    if path.exists() and "morris" in OmegaConf.load(path):
-        from sim import sensitivity
-        from sim.analysis.report import write_report
-
-        try:
-            sweep_dir = sensitivity.main(path, overrides)
-        except ConfigError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
-        print(f"report: {write_report(sweep_dir)}")
-        return 0
-    try:
-        sweep_dir, planned = sweep_plan(name, overrides)
-        app.check_overrides(planned)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    sys.argv = ["sim.run", "-cd", str(EXPERIMENTS), "-cn", name, *overrides]
-    app.main()
-    from sim.analysis.report import write_report
-
-    report = write_report(sweep_dir)
-    print(f"report: {report}")
-    return 0
-
+"""``python -m sim.sweep <experiment> [overrides]``: an experiment, then its report (:mod:`sim.apps.sweep`)."""
 
 if __name__ == "__main__":
+    import sys
+
+    from sim.apps.sweep import main
+
     sys.exit(main())

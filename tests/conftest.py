@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from sim.model import SIDLModel
-from sim.validate import config_from_dict, nested
+from sim.config.validate import config_from_dict, nested
+from sim.model.model import SIDLModel
 
 
 def make_cfg(n_users: int = 60, n_workers: int = 5, days: int = 120, seed: int = 1, **dotted: Any):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.agents import ServiceUser, SupportWorker
-from sim.model import SIDLModel
+from sim.model.agents import ServiceUser, SupportWorker
+from sim.model.model import SIDLModel
 from tests.conftest import make_cfg
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.config import SimConfig
-from sim.validate import ConfigError, config_from_dict, leaf_field, nested
+from sim.config.schema import SimConfig
+from sim.config.validate import ConfigError, config_from_dict, leaf_field, nested
 
 
 def leaves(cls=SimConfig, prefix=""):

@@ -17,8 +17,8 @@ from scipy import stats as sstats
 
 from sim.analysis import stats
 from sim.analysis.collect import collect
-from sim.store import run_id
-from sim.validate import config_from_dict
+from sim.config.validate import config_from_dict
+from sim.outputs.store import run_id
 
 ROOT = Path(__file__).parent.parent
 SMALL = ["scenario=classroom", "scenario.days=40"]

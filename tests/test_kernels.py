@@ -7,13 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba.np.random._constants import ziggurat_nor_r
 
-from sim import activities as act
-from sim import kernels
-from sim.events import EventLog
-from sim.places import CAR, NONE, TRANSIT, WALK
-from sim.streams import handle
-from sim.trips import FEARS_TRANSIT, MODE_BIT, TripTable
-from sim.visits import VisitDraws
+from sim.model import kernels
+from sim.model.events import EventLog
+from sim.model.visits import VisitDraws
+from sim.world import activities as act
+from sim.world.places import CAR, NONE, TRANSIT, WALK
+from sim.world.streams import handle
+from sim.world.trips import FEARS_TRANSIT, MODE_BIT, TripTable
 
 
 @settings(max_examples=60, deadline=None)

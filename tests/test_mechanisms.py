@@ -12,12 +12,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim import dynamics
-from sim.config import Becoming
-from sim.model import SIDLModel
-from sim.places import CAR, TRANSIT, WALK
+from sim.model.model import SIDLModel, dynamics
+from sim.model.visits import success_probability, visit
+from sim.params.schema import Becoming
 from sim.rules import Rule
-from sim.visits import success_probability, visit
+from sim.world.places import CAR, TRANSIT, WALK
 from tests.conftest import make_cfg, run_model
 
 YEAR = dict(n_users=150, n_workers=11, days=365)
@@ -75,7 +74,7 @@ def test_m1_visits_move_to_a_better_day():
 
 # -- M2 negotiated content -------------------------------------------------------
 def test_m2_users_voice_shapes_content():
-    from sim.summary import summarise
+    from sim.outputs.summary import summarise
 
     loud = summarise(run_model(seed=4, model__negotiation__user_voice=1.0, **YEAR))
     mute = summarise(run_model(seed=4, model__negotiation__user_voice=0.0, **YEAR))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import dynamics
-from sim.model import SIDLModel
-from sim.population import FAMILY, FRIEND
+from sim.model.model import SIDLModel, dynamics
+from sim.world.population import FAMILY, FRIEND
 from tests.conftest import make_cfg
 
 

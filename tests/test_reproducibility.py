@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sim.output import CONTRACT_FILES
+from sim.outputs.files import CONTRACT_FILES
 
 ARGS = ["scenario=classroom", "scenario.days=120"]
 

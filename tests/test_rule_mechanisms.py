@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import activities as act
-from sim.model import SIDLModel
-from sim.organisation import renew_goals
-from sim.summary import summarise
-from sim.visits import travel_options
+from sim.model.model import SIDLModel
+from sim.model.visits import travel_options
+from sim.outputs.summary import summarise
+from sim.world import activities as act
+from sim.world.organisation import renew_goals
 from tests.conftest import make_cfg, run_model
 
 SIZE = dict(n_users=120, n_workers=9, days=365)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import NoSupportRule, RegimeConfig
-from sim.model import SIDLModel
+from sim.config.schema import NoSupportRule, RegimeConfig
+from sim.model.model import SIDLModel
 from sim.rules import REGISTRY, NoSupport, Rule, RuleSet, build_rules
 from tests.conftest import make_cfg
 

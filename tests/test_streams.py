@@ -6,8 +6,8 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.model import SIDLModel
-from sim.streams import Streams, name_key
+from sim.model.model import SIDLModel
+from sim.world.streams import Streams, name_key
 from tests.conftest import make_cfg
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.output import write_parquet
+from sim.outputs.files import write_parquet
 
 ID_COLUMNS = ("run_id", "run_dir", "regime", "rules", "seed")
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.analysis import figures, stats
 from sim.analysis.collect import collect
-from sim.output import write_text
+from sim.outputs.files import write_text
 
 REFERENCE = "trust_based"
 

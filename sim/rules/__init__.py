@@ -3,7 +3,7 @@
 Importing this package registers every rule; hooks fold in the order below.
 """
 
-from sim.rules.base import REGISTRY, OnlyActivities, Rule, RuleSet, build_rules, register
+from sim.rules.base import REGISTRY, OnlyActivities, Rule, RuleSet, build_rules, management_rules, register
 from sim.rules.car_ban import CarBan
 from sim.rules.in_home_only import InHomeOnly
 from sim.rules.no_support import NoSupport
@@ -14,5 +14,5 @@ from sim.rules.time_monitoring import TimeMonitoring
 
 __all__ = [
     "REGISTRY", "CarBan", "InHomeOnly", "NoSupport", "OnlyActivities", "RigidPlan", "Rotation", "Rule", "RuleSet",
-    "SplitSocial", "TimeMonitoring", "build_rules", "register",
+    "SplitSocial", "TimeMonitoring", "build_rules", "management_rules", "register",
 ]

@@ -3,7 +3,7 @@
 A rule changes the work only through these named hooks; every hook of the base
 :class:`Rule` leaves its input as it is, so a regime with no rules is trust-based
 discretion (002 §4-5). Hooks act on a whole day's batch of visits at once (see
-:class:`sim.visits.VisitBatch`), before the visits are lived, returning masks,
+:class:`sim.model.visits.VisitBatch`), before the visits are lived, returning masks,
 factors or minutes of the same shape as their input; a hook returns a new array
 and never writes into its input (the neutral inputs are shared between days).
 A rule never tests another rule's name; :class:`RuleSet` folds the hooks of all
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import SIDLModel
-    from sim.visits import VisitBatch
+    from sim.model.model import SIDLModel
+    from sim.model.visits import VisitBatch
 
 
 class Rule:
@@ -44,6 +44,8 @@ class Rule:
 
     #: Key of the rule in ``regime`` configs and the name of its random stream.
     name: ClassVar[str] = "rule"
+    #: A management rule restricts the work; the counterfactual (no support at all) does not count as one.
+    restricts: ClassVar[bool] = True
 
     def __init__(self, **params: Any) -> None:
         self.params = params
@@ -118,6 +120,11 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
+def management_rules() -> list[str]:
+    """Names of the registered management rules (R1-R6 and plugins registered with them), in fold order."""
+    return [name for name, cls in REGISTRY.items() if cls.restricts]
+
+
 class RuleSet:
     """The active rules of a regime, consulted as one: each hook folds in order."""
 
@@ -175,7 +182,7 @@ class RuleSet:
 def build_rules(regime: Any) -> RuleSet:
     """The rules a regime config switches on, in registry order.
 
-    ``regime`` is a :class:`sim.config.RegimeConfig`; each field that names a
+    ``regime`` is a :class:`sim.params.schema.RegimeConfig`; each field that names a
     registered rule and has ``enabled: true`` adds that rule with the field's
     other values as parameters.
     """

@@ -4,15 +4,15 @@ Only walking and public transport remain, and trips with a user take longer
 than the timetable says (waiting, a slower pace, transfers): "a 20-minute
 shopping trip can take hours". Users who fear public transport can only go
 where they can walk, unless brave (handled by the travel choice in
-:mod:`sim.visits`).
+:mod:`sim.model.visits`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.places import CAR, TRANSIT, WALK
 from sim.rules.base import Rule, register
+from sim.world.places import CAR, TRANSIT, WALK
 
 
 @register

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import activities as act
 from sim.rules.base import Rule, register
+from sim.world import activities as act
 
 OUTSIDE_NEEDS = [act.NEED_NAMES.index("shopping"), act.NEED_NAMES.index("service")]
 

@@ -12,6 +12,7 @@ class NoSupport(Rule):
     """No visit ever takes place."""
 
     name = "no_support"
+    restricts = False
 
     def visits_today(self, model, due: np.ndarray) -> np.ndarray:
         return np.zeros_like(due)

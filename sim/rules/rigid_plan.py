@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.organisation import renew_goals
 from sim.rules.base import Rule, register
+from sim.world.organisation import renew_goals
 
 
 @register

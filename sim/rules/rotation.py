@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.organisation import chance_per_day
 from sim.rules.base import Rule, register
+from sim.world.organisation import chance_per_day
 
 
 @register

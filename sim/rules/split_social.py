@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import activities as act
-from sim.events import PROVIDERS
+from sim.model.events import PROVIDERS
 from sim.rules.base import Rule, register
+from sim.world import activities as act
 
 PROVIDER = PROVIDERS.index("social_provider")
 DAYS_PER_MONTH = 365.25 / 12

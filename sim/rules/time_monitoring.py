@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import activities as act
 from sim.rules.base import Rule, register
+from sim.world import activities as act
 
 NOT_BILLABLE = (act.CATEGORY == act.TALK) | (act.CATEGORY == act.PRESENCE)
 

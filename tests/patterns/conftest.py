@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.model import SIDLModel
+from sim.model.model import SIDLModel
 from tests.conftest import make_cfg
 
 SEEDS = tuple(range(1, 7))

@@ -12,10 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import activities as act
-from sim import dynamics
-from sim.model import SIDLModel
-from sim.summary import summarise
+from sim.model.model import SIDLModel, dynamics
+from sim.outputs.summary import summarise
+from sim.world import activities as act
 from tests.conftest import make_cfg
 from tests.patterns.conftest import SEEDS
 

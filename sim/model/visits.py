@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import activities as act
-from sim import kernels
-from sim.config import Becoming, ModelParams
-from sim.places import MODE_NAMES, TRANSIT
-from sim.trips import FEARS_TRANSIT, MODE_BIT
+from sim.model import kernels
+from sim.params.schema import Becoming, ModelParams
+from sim.world import activities as act
+from sim.world.places import MODE_NAMES, TRANSIT
+from sim.world.trips import FEARS_TRANSIT, MODE_BIT
 
 if TYPE_CHECKING:
-    from sim.model import SIDLModel
+    from sim.model.model import SIDLModel
     from sim.rules import RuleSet
 
 N_MODES = len(MODE_NAMES)
@@ -60,7 +60,7 @@ class VisitDraws:
 
     @classmethod
     def draw(cls, g: np.ndarray, n: int, max_activities: int) -> VisitDraws:
-        """Draw from the stream with handle ``g`` (:meth:`sim.streams.Streams.handle`)."""
+        """Draw from the stream with handle ``g`` (:meth:`sim.world.streams.Streams.handle`)."""
         out = cls.empty(n, max_activities)
         out.drawer(g)()
         return out
@@ -97,7 +97,7 @@ class Outcome:
     worker_ids: np.ndarray  # (V,) id of the worker who made each visit (-1: another provider)
 
 
-#: Activity tables as the visit kernel takes them (:func:`sim.kernels.visit_day`).
+#: Activity tables as the visit kernel takes them (:func:`sim.model.kernels.visit_day`).
 ACTIVITIES = (NEED_COLUMN, act.IS_TASK, act.DEMAND, act.PLEASURE, IS_TALK, act.MINUTES, act.OUTSIDE, act.NEED,
               act.PLACE, act.CATEGORY, act.CHALLENGE, TRANSIT, HOME, ADMIN)
 
@@ -129,7 +129,7 @@ class Workspace:
 
 
 def kernel_params(pars: ModelParams) -> tuple[tuple, ...]:
-    """The parameters of a visit, grouped by step as :func:`sim.kernels.visit_day` unpacks them."""
+    """The parameters of a visit, grouped by step as :func:`sim.model.kernels.visit_day` unpacks them."""
     h, pl, tk, rel, pr, be, neg = (pars.household, pars.places, pars.talk, pars.relation, pars.presence,
                                    pars.becoming, pars.negotiation)
     revived = pars.network.reactivated_strength
@@ -155,7 +155,7 @@ def visit(model: SIDLModel, batch: VisitBatch, draws: VisitDraws, draw_row: np.n
     The rules' hooks are asked first, for the whole batch: which activities and
     travel modes are allowed, how much slower trips are, which challenges are
     pushed, how much of the time may be talk, how long documentation takes.
-    Then one compiled pass (:func:`sim.kernels.visit_day`) does the rest, in order:
+    Then one compiled pass (:func:`sim.model.kernels.visit_day`) does the rest, in order:
 
     - M8 meeting: who the user meets and with what alliance and knowledge; the
       relationship that grows is the one with the regular worker, and starts

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim import activities as act
-from sim.places import MODE_NAMES, PLACE_NAMES
+from sim.world import activities as act
+from sim.world.places import MODE_NAMES, PLACE_NAMES
 
 COLUMNS: tuple[str, ...] = (
     "day", "user_id", "worker_id", "activity", "category", "place", "mode",
@@ -33,7 +33,7 @@ class EventLog:
     """Append-only log of activities; ``frame()`` gives the contract table.
 
     Rows (one per activity done) are written straight into preallocated
-    columns by a compiled loop (:func:`sim.kernels.log_visits`, called by the
+    columns by a compiled loop (:func:`sim.model.kernels.log_visits`, called by the
     visit kernel), a day at a time: :meth:`reserve` gives the columns and the
     first free row, :meth:`advance` records how far the kernel wrote. Columns
     come in chunks of :attr:`CHUNK` rows, so nothing is copied while the run

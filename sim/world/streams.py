@@ -51,7 +51,7 @@ class Streams:
 def handle(rng: np.random.Generator) -> np.ndarray:
     """Addresses of ``next_double``, ``next_uint64`` and the state of ``rng``'s bit generator.
 
-    Kernels draw through these (:func:`sim.kernels.uniform` and its kin), advancing the same
+    Kernels draw through these (:func:`sim.model.kernels.uniform` and its kin), advancing the same
     state as ``rng`` itself; ``rng`` must be kept alive while the handle is used.
     """
     c = rng.bit_generator.ctypes

@@ -1,11 +1,11 @@
 """Classroom views: two worlds from one seed, side by side, their map, plots and one user's story.
 
-:class:`TwinWorlds` is a Mesa model holding two :class:`sim.model.SIDLModel`
+:class:`TwinWorlds` is a Mesa model holding two :class:`sim.model.model.SIDLModel`
 worlds built from the same configs as ``python -m sim.run`` (Hydra compose
 over ``conf/``) with the same seed, so they start with the same users,
 networks and schedules and differ only by their regime. The drawing and
 narrating functions here are plain Python, used by the Solara app
-(:mod:`sim.app`) and by its benchmark and tests.
+(:mod:`sim.apps.app`) and by its benchmark and tests.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import mesa
 import numpy as np
 from omegaconf import OmegaConf
 
-from sim import activities as act
-from sim.config import SimConfig
-from sim.model import SIDLModel
-from sim.places import MODE_NAMES, PLACE_NAMES
-from sim.reporters import ucla3, wemwbs
-from sim.run import CONF_DIR
-from sim.validate import config_from_dict
+from sim.apps.cli import CONF_DIR
+from sim.config.schema import SimConfig
+from sim.config.validate import config_from_dict
+from sim.model.model import SIDLModel
+from sim.model.reporters import ucla3, wemwbs
+from sim.world import activities as act
+from sim.world.places import MODE_NAMES, PLACE_NAMES
 
 RULES = ("rigid_plan", "car_ban", "split_social", "in_home_only", "time_monitoring", "rotation")
 REGIMES = ("trust_based", "npm", "no_support", *RULES)

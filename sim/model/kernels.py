@@ -5,7 +5,7 @@ call overhead than in arithmetic (docs/PERFORMANCE.md). These loops do the same 
 the same order, so results are bit-identical to the numpy versions they replace (checked by the
 baseline test).
 
-Kernels draw their random numbers themselves, from the named streams (:mod:`sim.streams`): a
+Kernels draw their random numbers themselves, from the named streams (:mod:`sim.world.streams`): a
 stream is passed as its *handle*, the addresses of its bit generator's ``next_double`` and
 ``next_uint64`` and of its state (numpy's documented ctypes interface for compiled code).
 :func:`uniform`, :func:`normal` and :func:`poisson` repeat the algorithms of numpy's

@@ -10,7 +10,7 @@ import dataclasses
 import typing
 from typing import Any
 
-from sim.config import SimConfig
+from sim.config.schema import SimConfig
 
 
 class ConfigError(ValueError):

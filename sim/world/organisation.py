@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import activities as act
-from sim.config import Organisation
-from sim.population import UserState
+from sim.params.schema import Organisation
+from sim.world import activities as act
+from sim.world.population import UserState
 
 WEEKDAYS = 5
 
@@ -66,7 +66,7 @@ def write_plan(state: UserState, org: Organisation, rng: np.random.Generator) ->
     The goal is a feared activity the plan says the user should work toward
     ("it says in the plan that we should think about going to the shopping
     centre", 002 §3.4): a feared crowded place, else a trip to town (by public transport
-    for those who fear it, see :mod:`sim.visits`).
+    for those who fear it, see :mod:`sim.model.visits`).
     """
     n = state.n
     plan = np.zeros((n, act.N_ACTIVITIES), dtype=bool)

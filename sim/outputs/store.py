@@ -4,7 +4,7 @@ A sweep's runs are identified by :func:`run_id`, a hash of the resolved
 config (scenario, regime, every parameter, seed). A run folder whose
 ``summary.json`` exists and whose ``run.json`` carries the same id is
 finished: re-running a sweep skips it. Files are written atomically and
-``summary.json`` last (:mod:`sim.output`), so a sweep killed at any moment
+``summary.json`` last (:mod:`sim.outputs.files`), so a sweep killed at any moment
 loses no finished run. A run that fails leaves ``error.json`` (its config and
 traceback) instead, and the sweep goes on.
 """
@@ -18,8 +18,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from sim.config import SimConfig
-from sim.output import write_json
+from sim.config.schema import SimConfig
+from sim.outputs.files import write_json
 
 ID_LENGTH = 12
 
@@ -59,7 +59,7 @@ def resolver_run_id(scenario: Any, regime: Any, model: Any, seed: Any) -> str:
     """OmegaConf resolver ``${sim_run_id:${scenario},${regime},${model},${seed}}`` for sweep folders."""
     from omegaconf import OmegaConf
 
-    from sim.validate import config_from_dict
+    from sim.config.validate import config_from_dict
 
     data = {
         "scenario": OmegaConf.to_container(scenario, resolve=True),

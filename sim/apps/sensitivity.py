@@ -21,9 +21,10 @@ from omegaconf import OmegaConf
 from SALib.analyze import morris as morris_analyze
 from SALib.sample import morris as morris_sample
 
-from sim.output import write_json, write_parquet
-from sim.store import finished, record_failure, run_id
-from sim.validate import ConfigError, config_from_dict, leaf_field, nested
+from sim.config.packaged import CONF_DIR
+from sim.config.validate import ConfigError, config_from_dict, leaf_field, nested
+from sim.outputs.files import write_json, write_parquet
+from sim.outputs.store import finished, record_failure, run_id
 
 
 def merge(a: dict, b: dict) -> dict:
@@ -42,8 +43,7 @@ def problem(spec: dict) -> dict:
 
 
 def point_config(spec: dict, regime: str, values: dict[str, float]) -> dict:
-    root = Path(__file__).resolve().parent.parent
-    rules = OmegaConf.to_container(OmegaConf.load(root / "conf" / "regime" / f"{regime}.yaml"))
+    rules = OmegaConf.to_container(OmegaConf.load(CONF_DIR / "regime" / f"{regime}.yaml"))
     cfg = merge(spec.get("base", {}), {"regime": rules, "seed": spec["seed"]})
     typed = {}
     for k, v in values.items():
@@ -53,7 +53,7 @@ def point_config(spec: dict, regime: str, values: dict[str, float]) -> dict:
 
 
 def run_point(cfg_dict: dict, folder: Path) -> str:
-    from sim.runner import run
+    from sim.outputs.runner import run
 
     cfg = config_from_dict(cfg_dict)
     if finished(folder, run_id(cfg)):

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import activities as act
-from sim import reporters
-from sim.events import PROVIDERS
+from sim.world import activities as act
+from sim.model import reporters
+from sim.model.events import PROVIDERS
 
 if TYPE_CHECKING:
-    from sim.model import SIDLModel
+    from sim.model.model import SIDLModel
 
 DAYS_PER_MONTH = 365.25 / 12
 

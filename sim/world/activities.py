@@ -1,7 +1,7 @@
 """The catalogue of things a worker and a user can do in a visit (002 §3.1-3.3).
 
 Held as parallel numpy arrays so that a whole day's visits can be negotiated at
-once (see :mod:`sim.visits`). Needs are the household needs of M3; ``demand``
+once (see :mod:`sim.model.visits`). Needs are the household needs of M3; ``demand``
 is how much courage an activity asks for (M1, M8 fit).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.places import PLACE_NAMES
+from sim.world.places import PLACE_NAMES
 
 CATEGORIES: tuple[str, ...] = (
     "household", "errand", "service", "social", "talk", "presence", "challenge",

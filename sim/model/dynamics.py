@@ -1,6 +1,6 @@
 """What happens to every user every day, visit or not: compiled passes over all users.
 
-Each step updates :class:`sim.population.UserState` arrays in place and draws
+Each step updates :class:`sim.world.population.UserState` arrays in place and draws
 from its own named stream, a fixed number of draws per user and day, so a rule
 that changes visits never shifts these draws (common random numbers). The daily
 steps (``daily_*``) are bound once to the users' arrays, stream handles and
@@ -14,11 +14,11 @@ from functools import partial
 
 import numpy as np
 
-from sim import kernels
-from sim.config import ModelParams
-from sim.places import PLACE_NAMES
-from sim.population import UserState
-from sim.streams import Streams
+from sim.model import kernels
+from sim.params.schema import ModelParams
+from sim.world.places import PLACE_NAMES
+from sim.world.population import UserState
+from sim.world.streams import Streams
 
 #: Place a user must be able to use alone to meet each need kind without help.
 NEED_PLACE = np.array(
@@ -46,7 +46,7 @@ def daily_needs(s: UserState, pars: ModelParams, g: np.ndarray) -> Callable[[], 
 
 
 def daily_evening(s: UserState, pars: ModelParams, rng: Streams) -> Callable[[], None]:
-    """The rest of the day, after visits, in one compiled pass (:func:`sim.kernels.evening`).
+    """The rest of the day, after visits, in one compiled pass (:func:`sim.model.kernels.evening`).
 
     - M3/M5 own doing: a capable user meets needs alone, where the place is in
       their landscape. The chance scales with self-efficacy; shopping and

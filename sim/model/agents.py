@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim import dynamics
+from sim.model import dynamics
 
 if TYPE_CHECKING:
-    from sim.model import SIDLModel
+    from sim.model.model import SIDLModel
 
 
 class ServiceUser(mesa.Agent):
@@ -65,7 +65,7 @@ class ServiceUser(mesa.Agent):
 
     @property
     def landscape(self) -> list[str]:
-        from sim.places import PLACE_NAMES
+        from sim.world.places import PLACE_NAMES
 
         return [PLACE_NAMES[i] for i in np.flatnonzero(self.model.users_state.landscape[self.idx, 1:]) + 1]
 

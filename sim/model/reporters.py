@@ -14,10 +14,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import dynamics, kernels
+from sim.model import dynamics, kernels
 
 if TYPE_CHECKING:
-    from sim.model import SIDLModel
+    from sim.model.model import SIDLModel
 
 LONELY_AT_UCLA3 = 6.0
 #: Internal loneliness at which UCLA-3 reaches the lonely threshold.
@@ -47,7 +47,7 @@ TIMESERIES: tuple[str, ...] = (
 
 
 def measure(m: SIDLModel, out: np.ndarray) -> None:
-    """Today's row of the time series into ``out``, in one pass over the state (:func:`sim.kernels.daily_means`).
+    """Today's row of the time series into ``out``, in one pass over the state (:func:`sim.model.kernels.daily_means`).
 
     Means are summed in numpy's pairwise order, so they equal ``x.sum() / x.size``.
     """

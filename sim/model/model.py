@@ -18,7 +18,7 @@ One step is one day. The order of a day, written once here and followed by
 8. **Collect** - the day's row of the time series.
 
 Everything that is the same for all users is a numpy operation on the
-arrays of :class:`sim.population.UserState`; agents index into them.
+arrays of :class:`sim.world.population.UserState`; agents index into them.
 """
 
 from __future__ import annotations
@@ -28,17 +28,17 @@ from functools import partial
 import mesa
 import numpy as np
 
-from sim import activities as act
-from sim import dynamics, kernels, reporters
-from sim.agents import ServiceUser, SupportWorker
-from sim.config import SimConfig
-from sim.events import PROVIDERS, EventLog
-from sim.organisation import assess, chance_per_day
-from sim.population import make_users
+from sim.config.schema import SimConfig
+from sim.model import dynamics, kernels, reporters
+from sim.model.agents import ServiceUser, SupportWorker
+from sim.model.events import PROVIDERS, EventLog
+from sim.model.visits import Outcome, VisitBatch, VisitDraws, Workspace, visit
 from sim.rules import OnlyActivities, RuleSet, build_rules
-from sim.streams import Streams
-from sim.trips import TripTable
-from sim.visits import Outcome, VisitBatch, VisitDraws, Workspace, visit
+from sim.world import activities as act
+from sim.world.organisation import assess, chance_per_day
+from sim.world.population import make_users
+from sim.world.streams import Streams
+from sim.world.trips import TripTable
 
 WORK_CATEGORIES = ("client", "travel_with_user", "travel_between", "documentation", "admin")
 
@@ -194,7 +194,7 @@ class SIDLModel(mesa.Model):
                         g: np.ndarray) -> None:
         """Activities another provider delivers (R3): its own offer, no relationship, no SIDL rules.
 
-        ``g`` is the handle of the stream the provider's visits draw from (:meth:`sim.streams.Streams.handle`).
+        ``g`` is the handle of the stream the provider's visits draw from (:meth:`sim.world.streams.Streams.handle`).
         """
         s, a, pars = self.users_state, self.assessment, self.params
         v = users.size

@@ -1,7 +1,7 @@
 """The users' state as a structure of arrays, and how it starts (P9).
 
 Every per-user quantity lives in one numpy array indexed by the user's
-position; :class:`sim.agents.ServiceUser` agents read and write through that
+position; :class:`sim.model.agents.ServiceUser` agents read and write through that
 index. Each part of the start draws from its own named stream, so the same
 seed gives the same people whatever the regime.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.activities import N_NEEDS
-from sim.config import ModelParams
-from sim.places import CROWDED, N_PLACES, place_coordinates, travel_legs
-from sim.streams import Streams
+from sim.params.schema import ModelParams
+from sim.world.activities import N_NEEDS
+from sim.world.places import CROWDED, N_PLACES, place_coordinates, travel_legs
+from sim.world.streams import Streams
 
 NO_TIE, FAMILY, FRIEND, OTHER = range(4)
 
@@ -25,7 +25,7 @@ class UserState:
     """All users' state. Scales are 0-1 unless said otherwise.
 
     Frozen: the arrays change in place and are never rebound, so the compiled daily
-    kernels can be handed them once (:func:`sim.dynamics.daily_evening` and kin).
+    kernels can be handed them once (:func:`sim.model.dynamics.daily_evening` and kin).
     """
 
     courage_trait: np.ndarray  # M1: personal mean courage

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import activities as act
-from sim.places import CAR, NONE, TRANSIT, WALK
+from sim.world import activities as act
+from sim.world.places import CAR, NONE, TRANSIT, WALK
 
 N_CASES = 16
 #: A case's code: the sum of the bits of its allowed modes (by mode index: none, walk, transit, car)
-#: plus FEARS_TRANSIT; the constructor decodes it, :func:`sim.kernels.travel` encodes it.
+#: plus FEARS_TRANSIT; the constructor decodes it, :func:`sim.model.kernels.travel` encodes it.
 MODE_BIT = np.array([0, 1, 2, 4])
 FEARS_TRANSIT = 8
 
@@ -43,7 +43,7 @@ class TripTable:
             best_minutes = np.take_along_axis(cost, best[:, :, None], axis=2)[:, :, 0]
             mode[code] = np.where(outside, np.where(np.isfinite(best_minutes), best, NONE), NONE)
             minutes[code] = np.where(outside, best_minutes, 0.0)
-        # row case * n + user: a visit's row is found from its case code (sim.kernels.travel)
+        # row case * n + user: a visit's row is found from its case code (sim.model.kernels.travel)
         self.mode = mode.reshape(N_CASES * n, -1)
         self.minutes = minutes.reshape(N_CASES * n, -1)
         self.transit = np.where(outside, 2.0 * one_way[:, :, TRANSIT], 0.0)

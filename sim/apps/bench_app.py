@@ -7,7 +7,7 @@ import time
 
 def time_classroom_step(steps: int = 60) -> float:
     """Milliseconds for one step of both twin worlds plus building every view (the server's redraw)."""
-    from sim.classroom import TwinWorlds, map_option, outcome_option, snapshot, story
+    from sim.apps.classroom import TwinWorlds, map_option, outcome_option, snapshot, story
 
     twins = TwinWorlds()
     times = []

@@ -1,8 +1,8 @@
 """Run one simulation from a validated config and write its results.
 
-No Hydra here: the Hydra app (:mod:`sim.run`), the experiment scripts, the
+No Hydra here: the Hydra app (:mod:`sim.apps.cli`), the experiment scripts, the
 tests and the classroom app all call :func:`run` or :func:`simulate` with a
-plain :class:`sim.config.SimConfig`.
+plain :class:`sim.params.schema.SimConfig`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim import reporters
-from sim.config import SimConfig
-from sim.model import SIDLModel
-from sim.output import write_json, write_parquet, write_text
-from sim.store import run_id
-from sim.summary import summarise
-from sim.validate import validate
+from sim.model import reporters
+from sim.config.schema import SimConfig
+from sim.model.model import SIDLModel
+from sim.outputs.files import write_json, write_parquet, write_text
+from sim.outputs.store import run_id
+from sim.outputs.summary import summarise
+from sim.config.validate import validate
 
 PACKAGES = ("sidl-sim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "omegaconf")
 

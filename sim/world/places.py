@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import Places
+from sim.params.schema import Places
 
 #: Index 0 is each user's own home; the rest are shared places (brief §1).
 PLACE_NAMES: tuple[str, ...] = (

@@ -1,0 +1,1 @@
+"""sidl-sim: an agent-based simulation of support in daily living under management regimes."""

@@ -1,0 +1,1 @@
+"""Programs over the model: the CLI (``python -m sim.run``), sweeps, the classroom app, the benchmark."""

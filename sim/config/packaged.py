@@ -1,0 +1,35 @@
+"""Where the packaged Hydra configs live: ``conf/`` (scenarios, regimes) and ``experiments/``.
+
+In a checkout they are the repository's top-level folders; an installed wheel
+carries them as ``sim/conf`` and ``sim/experiments`` (``pyproject.toml``). Every
+list of scenarios, regimes and experiments is read from these folders, so a new
+yaml file is the only change needed to offer a new option.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # .../sim (resolved: strict editable installs link the files)
+
+
+def resource_dir(name: str) -> Path:
+    """``conf`` or ``experiments`` as a real folder: inside the installed package, else the checkout's top level."""
+    for folder in (_PACKAGE / name, _PACKAGE.parent / name):
+        if folder.is_dir():
+            return folder
+    raise FileNotFoundError(f"{name}/ is neither in {_PACKAGE} nor in {_PACKAGE.parent}")
+
+
+CONF_DIR = resource_dir("conf")
+EXPERIMENTS_DIR = resource_dir("experiments")
+
+
+def group_options(group: str) -> list[str]:
+    """Options of a config group (``scenario``, ``regime``), from the yaml files of ``conf/<group>/``."""
+    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+
+
+def experiment_names() -> list[str]:
+    """Experiments offered by ``python -m sim.sweep``, from the yaml files of ``experiments/``."""
+    return sorted(p.stem for p in EXPERIMENTS_DIR.glob("*.yaml"))
