@@ -155,3 +155,25 @@ def test_collect_skips_and_lists_damaged_run_folders(tmp_path):
     runs = pd.read_parquet(out / "runs.parquet")
     assert runs["run_dir"].tolist() == [folders[3].name]
     assert set(pd.read_parquet(out / "timeseries.parquet")["run_id"]) == set(runs["run_id"])
+
+
+def test_the_sensitivity_screening_reruns_a_damaged_point(tmp_path, capsys):
+    from omegaconf import OmegaConf
+
+    from sim.apps import sensitivity
+
+    spec = tmp_path / "morris.yaml"
+    OmegaConf.save({"morris": {
+        "trajectories": 2, "levels": 4, "sample_seed": 7, "seed": 1, "regimes": ["trust_based", "npm"],
+        "outputs": ["loneliness_mean_end", "wellbeing_mean_end"], "sweep_dir": str(tmp_path / "m"),
+        "base": {"scenario": {"name": "classroom", "n_users": 12, "n_workers": 3, "days": 30}},
+        "parameters": {"model.talk.talk_share": [0.1, 0.5], "model.network.decay_days": [45.0, 180.0]},
+    }}, spec)
+    sensitivity.main(spec, [])
+    assert "sensitivity: 12 run, 0 kept, 0 failed" in capsys.readouterr().out
+    broken = sorted((tmp_path / "m").glob("npm_point=*/summary.json"))[0]
+    broken.write_text(broken.read_text()[:30])
+    sensitivity.main(spec, [])
+    out = capsys.readouterr().out
+    assert f"sensitivity: {broken.parent.name}: re-running (summary.json damaged)" in out
+    assert "sensitivity: 1 run, 11 kept, 0 failed" in out
