@@ -156,3 +156,13 @@ def test_sweep_rejects_bad_values_before_running(tmp_path):
     assert res.returncode == 2 and "seed=-2" in res.stderr and not (tmp_path / "x").exists()
     res = subprocess.run([sys.executable, "-m", "sim.sweep", "nonsense"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 2 and "regime_comparison" in res.stderr
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("morris.outputs=[lonelyness_mean_end]", "morris.outputs=lonelyness_mean_end: unknown; allowed: regime, rules"),
+    ("morris.regimes=[trust_based,npmm]", "morris.regimes=npmm: unknown; allowed: car_ban"),
+])
+def test_sensitivity_rejects_an_unknown_regime_or_outcome_before_running(tmp_path, override, message):
+    res = subprocess.run([sys.executable, "-m", "sim.sweep", "sensitivity", override,
+                          f"morris.sweep_dir={tmp_path}/x"], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 2 and message in res.stderr and not (tmp_path / "x").exists()
