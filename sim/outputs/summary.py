@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.world import activities as act
 from sim.model import reporters
 from sim.model.events import PROVIDERS
+from sim.world import activities as act
 
 if TYPE_CHECKING:
     from sim.model.model import SIDLModel
