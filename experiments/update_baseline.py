@@ -1,4 +1,4 @@
-"""Regenerate ``tests/baseline.json``: summaries of canonical runs, one per regime.
+"""Regenerate ``tests/baseline.json``: summaries of canonical runs, one per regime in ``conf/regime/``.
 
 Run this on purpose, when a change to the model's behaviour is intended, and
 commit the new file with the change; ``tests/test_baseline.py`` fails whenever
@@ -14,20 +14,20 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from sim.config.packaged import CONF_DIR, group_options
 from sim.config.validate import config_from_dict
 from sim.outputs.runner import simulate
 from sim.outputs.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "tests" / "baseline.json"
-REGIMES = ("trust_based", "npm", "no_support", "rigid_plan", "car_ban", "split_social", "in_home_only",
-           "time_monitoring", "rotation")
+REGIMES = tuple(group_options("regime"))
 SCENARIO = {"name": "classroom", "n_users": 12, "n_workers": 3, "days": 365}
 SEED = 1
 
 
 def canonical_config(regime: str) -> dict:
-    rules = OmegaConf.to_container(OmegaConf.load(ROOT / "conf" / "regime" / f"{regime}.yaml"))
+    rules = OmegaConf.to_container(OmegaConf.load(CONF_DIR / "regime" / f"{regime}.yaml"))
     return {"scenario": SCENARIO, "regime": rules, "seed": SEED}
 
 

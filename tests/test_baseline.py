@@ -21,7 +21,9 @@ def fresh():
 
 @pytest.mark.parametrize("regime", REGIMES)
 def test_summary_matches_baseline(fresh, regime):
-    stored = json.loads(Path(BASELINE).read_text())[regime]
+    baseline = json.loads(Path(BASELINE).read_text())
+    assert regime in baseline, f"regime {regime} has no baseline: regenerate it on purpose (update_baseline.py)"
+    stored = baseline[regime]
     now = fresh[regime]
     assert set(now) == set(stored), "summary keys changed: regenerate the baseline on purpose"
     for key, value in stored.items():

@@ -132,7 +132,7 @@ def test_factorial_effects_recover_main_effects_and_interactions():
     assert eff["car_ban"] == pytest.approx(1.15, abs=0.02)  # 1.0 + half the interaction, averaged over rotation
     assert eff["rotation"] == pytest.approx(0.65, abs=0.02)
     assert eff["rigid_plan"] == pytest.approx(0.0, abs=0.02)
-    assert eff["rigid_plan x car_ban"] == pytest.approx(0.0, abs=0.02)
+    assert eff["car_ban x rigid_plan"] == pytest.approx(0.0, abs=0.02)  # terms in the order of the columns
     assert eff["car_ban x rotation"] == pytest.approx(0.15, abs=0.02)
 
 
@@ -156,3 +156,13 @@ def test_sweep_rejects_bad_values_before_running(tmp_path):
     assert res.returncode == 2 and "seed=-2" in res.stderr and not (tmp_path / "x").exists()
     res = subprocess.run([sys.executable, "-m", "sim.sweep", "nonsense"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 2 and "regime_comparison" in res.stderr
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("morris.outputs=[lonelyness_mean_end]", "morris.outputs=lonelyness_mean_end: unknown; allowed: regime, rules"),
+    ("morris.regimes=[trust_based,npmm]", "morris.regimes=npmm: unknown; allowed: car_ban"),
+])
+def test_sensitivity_rejects_an_unknown_regime_or_outcome_before_running(tmp_path, override, message):
+    res = subprocess.run([sys.executable, "-m", "sim.sweep", "sensitivity", override,
+                          f"morris.sweep_dir={tmp_path}/x"], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 2 and message in res.stderr and not (tmp_path / "x").exists()

@@ -1,4 +1,4 @@
-"""Figures of a sweep (PNG and SVG), with scale names and units on every axis."""
+"""Figures of a sweep (PNG and SVG), with scale names and units on every axis (from :mod:`sim.outputs.outcomes`)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
-LABELS = {
-    "loneliness_mean": "Loneliness (UCLA-3, 3-9; lonely >= 6)",
-    "loneliness_mean_end": "Loneliness at the end (UCLA-3 points)",
-    "wellbeing_mean": "Wellbeing (WEMWBS, 14-70)",
-    "wellbeing_mean_end": "Wellbeing at the end (WEMWBS points)",
-    "share_lonely": "Share lonely (UCLA-3 >= 6)",
-    "share_lonely_end": "Share lonely at the end",
-    "self_efficacy_mean_end": "Self-efficacy at the end (0-1)",
-    "network_active_mean_end": "Active ties at the end (people)",
-    "plan_adherence": "Plan adherence (share of activities in the plan)",
-}
+from sim.outputs import outcomes as oc  # noqa: E402
+from sim.outputs.outcomes import label  # noqa: E402
 
 
 def save(fig: plt.Figure, folder: Path, name: str) -> list[Path]:
@@ -34,7 +25,8 @@ def save(fig: plt.Figure, folder: Path, name: str) -> list[Path]:
     return paths
 
 
-def trajectories(ts: pd.DataFrame, folder: Path, variables=("loneliness_mean", "wellbeing_mean")) -> list[Path]:
+def trajectories(ts: pd.DataFrame, folder: Path,
+                 variables=tuple(o.name for o in oc.TIMESERIES if o.headline)) -> list[Path]:
     """Mean trajectory per regime with its 95 % confidence band across seeds."""
     fig, axes = plt.subplots(1, len(variables), figsize=(6.2 * len(variables), 4.4))
     for ax, var in zip(np.atleast_1d(axes), variables, strict=True):
@@ -48,7 +40,7 @@ def trajectories(ts: pd.DataFrame, folder: Path, variables=("loneliness_mean", "
             ax.fill_between(years, (mean - half).to_numpy(), (mean + half).to_numpy(), color=line.get_color(),
                             alpha=0.18, lw=0)
         ax.set_xlabel("Years since SIDL was granted")
-        ax.set_ylabel(LABELS.get(var, var))
+        ax.set_ylabel(label(var))
         ax.grid(alpha=0.3)
     handles, names = np.atleast_1d(axes)[0].get_legend_handles_labels()
     fig.legend(handles, names, fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
@@ -56,8 +48,7 @@ def trajectories(ts: pd.DataFrame, folder: Path, variables=("loneliness_mean", "
     return save(fig, folder, "trajectories")
 
 
-def forest(effects: pd.DataFrame, folder: Path, reference: str,
-           outcomes=("loneliness_mean_end", "wellbeing_mean_end")) -> list[Path]:
+def forest(effects: pd.DataFrame, folder: Path, reference: str, outcomes=oc.PRIMARY) -> list[Path]:
     """Paired effect of each regime vs the reference, with 95 % t intervals."""
     outcomes = [o for o in outcomes if o in set(effects["outcome"])]
     fig, axes = plt.subplots(1, len(outcomes), figsize=(5.6 * len(outcomes), 0.45 * effects["regime"].nunique() + 1.6),
@@ -68,7 +59,7 @@ def forest(effects: pd.DataFrame, folder: Path, reference: str,
         ax.errorbar(e["diff"], y, xerr=[e["diff"] - e["ci_low"], e["ci_high"] - e["diff"]], fmt="o", capsize=3)
         ax.axvline(0, color="grey", lw=1)
         ax.set_yticks(y, e["regime"])
-        ax.set_xlabel(f"{LABELS.get(outcome, outcome)}\ndifference vs {reference}")
+        ax.set_xlabel(f"{label(outcome)}\ndifference vs {reference}")
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"Rule and regime effects vs {reference} (paired over seeds, 95 % CI)")
     return save(fig, folder, "forest")
@@ -79,8 +70,8 @@ def kpi_scatter(runs: pd.DataFrame, folder: Path) -> list[Path]:
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
     for regime, g in runs.groupby("regime"):
         ax.scatter(g["plan_adherence"], g["wellbeing_mean_end"], s=18, alpha=0.7, label=regime)
-    ax.set_xlabel(LABELS["plan_adherence"] + "  [the KPI]")
-    ax.set_ylabel(LABELS["wellbeing_mean_end"] + "  [the user]")
+    ax.set_xlabel(label("plan_adherence") + "  [the KPI]")
+    ax.set_ylabel(label("wellbeing_mean_end") + "  [the user]")
     ax.set_title("KPI vs wellbeing: one point per run")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False, loc="best")
@@ -95,7 +86,7 @@ def dose_response(curves: pd.DataFrame, dose: str, folder: Path) -> list[Path]:
         ax.plot(c[dose], c["mean"], marker="o")
         ax.fill_between(c[dose].astype(float), c["ci_low"], c["ci_high"], alpha=0.2)
         ax.set_xlabel(dose)
-        ax.set_ylabel(LABELS.get(outcome, outcome))
+        ax.set_ylabel(label(outcome))
         ax.grid(alpha=0.3)
     fig.suptitle(f"Dose-response over {dose} (mean and 95 % CI over seeds)")
     return save(fig, folder, "dose_response")
@@ -114,7 +105,7 @@ def heterogeneity(het: pd.DataFrame, folder: Path, reference: str) -> list[Path]
     ax.axhline(0, color="grey", lw=1)
     ax.set_xticks(np.arange(3) + 0.4 - width / 2, ["least lonely third", "middle third", "most lonely third"])
     ax.set_xlabel("Users by loneliness at the start")
-    ax.set_ylabel(f"Loneliness at the end, UCLA-3 points vs {reference}")
+    ax.set_ylabel(f"{label('loneliness_mean_end')}\ndifference vs {reference}")
     ax.set_title("Who is affected most (paired effect by baseline loneliness, 95 % CI)")
     ax.legend(fontsize=7, frameon=False, ncol=2)
     ax.grid(axis="y", alpha=0.3)
@@ -134,7 +125,7 @@ def factorial(effects: pd.DataFrame, folder: Path) -> list[Path]:
                         fmt="o", color=color, ms=4, capsize=2)
         ax.axvline(0, color="grey", lw=1)
         ax.set_yticks(y, e["term"], fontsize=7)
-        ax.set_xlabel(f"Effect on {LABELS.get(outcome, outcome)}")
+        ax.set_xlabel(f"Effect on {label(outcome)}")
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle("Factorial decomposition: main effects (blue) and two-way interactions (orange), 95 % CI")
     return save(fig, folder, "factorial")
@@ -151,7 +142,7 @@ def morris(indices: pd.DataFrame, folder: Path) -> list[Path]:
         for _, r in m.nlargest(6, "mu_star").iterrows():
             ax.annotate(r["parameter"].split(".")[-1], (r["mu_star"], r["sigma"]), fontsize=7, xytext=(3, 2),
                         textcoords="offset points")
-        ax.set_title(outcome, fontsize=9)
+        ax.set_title(label(outcome), fontsize=9)
         ax.set_xlabel("mu* (mean |elementary effect|)")
         ax.set_ylabel("sigma (non-linearity, interactions)")
         ax.grid(alpha=0.3)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.analysis import figures, stats
 from sim.analysis.collect import collect
+from sim.outputs import outcomes as oc
 from sim.outputs.files import write_text
 
 REFERENCE = "trust_based"
@@ -37,6 +38,13 @@ def md_table(df: pd.DataFrame, digits: int = 3) -> str:
 def fig_md(paths: list[Path], sweep_dir: Path, caption: str) -> str:
     png = paths[0].relative_to(sweep_dir)
     return f"![{caption}]({png})\n\n_{caption}_ (also as [SVG]({paths[1].relative_to(sweep_dir)}))\n"
+
+
+def headline_outcomes(effects: pd.DataFrame) -> pd.DataFrame:
+    """The headline outcomes shown: name, scale and which direction is better."""
+    shown = [oc.get(name) for name in dict.fromkeys(effects["outcome"])]
+    return pd.DataFrame({"outcome": [o.name for o in shown], "what": [o.label for o in shown],
+                         "scale": [o.unit for o in shown], "better": [o.better or "-" for o in shown]})
 
 
 def numeric_dose(runs: pd.DataFrame, swept: list[str]) -> str | None:
@@ -70,10 +78,13 @@ def write_report(sweep_dir: Path) -> Path:
         keep = ["regime", "outcome", "n", "reference_mean", "mean", "diff", "ci_low", "ci_high", "boot_low",
                 "boot_high", "d_z"]
         out.append(f"## Headline: paired effects vs `{REFERENCE}`\n")
-        for outcome in ("loneliness_mean_end", "wellbeing_mean_end", "share_lonely_end"):
-            out.append(f"### {figures.LABELS.get(outcome, outcome)}\n")
+        out.append("Which direction is better is declared with each outcome (`sim/outputs/outcomes.py`); for the "
+                   "organisation's KPIs it is the organisation's own reading.\n")
+        out.append(md_table(headline_outcomes(eff)))
+        for outcome in dict.fromkeys(eff["outcome"]):
+            o = oc.get(outcome)
+            out.append(f"### {o.axis}: {o.direction}\n")
             out.append(md_table(eff[eff["outcome"] == outcome][keep].drop(columns="outcome")))
-        out.append("### All headline outcomes\n" + md_table(eff[keep]))
         out.append(fig_md(figures.forest(eff, figs, REFERENCE), sweep_dir, "Forest plot of regime effects"))
         out.append("## What the organisation sees vs what users live\n")
         out.append("Plan adherence and ticked-off tasks are what an NPM organisation measures; loneliness and "
@@ -89,7 +100,7 @@ def write_report(sweep_dir: Path) -> Path:
     if len(ts):
         out.append("## Trajectories\n")
         out.append(fig_md(figures.trajectories(ts, figs), sweep_dir, "Loneliness and wellbeing over time"))
-    fact = pd.concat([stats.factorial_effects(runs, o) for o in ("loneliness_mean_end", "wellbeing_mean_end")],
+    fact = pd.concat([stats.factorial_effects(runs, o) for o in oc.PRIMARY],
                      ignore_index=True) if len(runs) else pd.DataFrame()
     if not fact.empty:
         out.append("## Factorial decomposition of the rules\n")
@@ -97,7 +108,7 @@ def write_report(sweep_dir: Path) -> Path:
         out.append(fig_md(figures.factorial(fact, figs), sweep_dir, "Main effects and interactions"))
     dose = numeric_dose(runs, swept) if len(runs) else None
     if dose:
-        curves = pd.concat([stats.dose_response(runs, dose, o) for o in ("loneliness_mean_end", "wellbeing_mean_end",
+        curves = pd.concat([stats.dose_response(runs, dose, o) for o in (*oc.PRIMARY,
                             "outside_activities_per_user_month")], ignore_index=True)
         out.append(f"## Dose-response over `{dose}`\n")
         out.append(md_table(curves[[dose, "outcome", "n", "mean", "ci_low", "ci_high"]]))

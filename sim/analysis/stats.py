@@ -17,9 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-RULES = ("rigid_plan", "car_ban", "split_social", "in_home_only", "time_monitoring", "rotation")
-HEADLINE = ("loneliness_mean_end", "share_lonely_end", "wellbeing_mean_end", "self_efficacy_mean_end",
-            "network_active_mean_end", "plan_adherence")
+from sim.outputs import outcomes as oc
 
 
 def pair_keys(runs: pd.DataFrame, factor: str) -> list[str]:
@@ -59,7 +57,7 @@ def paired_effects(runs: pd.DataFrame, outcome: str, reference: str = "trust_bas
     return pd.DataFrame(rows)
 
 
-def headline(runs: pd.DataFrame, reference: str = "trust_based", outcomes=HEADLINE) -> pd.DataFrame:
+def headline(runs: pd.DataFrame, reference: str = "trust_based", outcomes=oc.HEADLINE) -> pd.DataFrame:
     frames = [paired_effects(runs, o, reference) for o in outcomes if o in runs.columns]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -69,10 +67,11 @@ def factorial_effects(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
 
     An effect is the change in ``outcome`` from switching the rule on, averaged
     over all other rules (twice the coded coefficient); an interaction is how
-    much the effect of one rule changes when the other is on.
+    much the effect of one rule changes when the other is on. The factors are
+    the rule switches (``regime.<rule>.enabled``) that vary across the runs.
     """
-    factors = [f"regime.{r}.enabled" for r in RULES if f"regime.{r}.enabled" in runs.columns
-               and runs[f"regime.{r}.enabled"].nunique() > 1]
+    factors = [c for c in runs.columns if c.startswith("regime.") and c.endswith(".enabled")
+               and runs[c].nunique() > 1]
     if not factors or runs[factors].drop_duplicates().shape[0] < 2 ** len(factors):
         return pd.DataFrame()  # not a full factorial design
     x = {f.split(".")[1]: np.where(runs[f].astype(bool), 1.0, -1.0) for f in factors}
@@ -96,9 +95,7 @@ def factorial_effects(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
 
 def kpi_vs_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
     """What the organisation sees beside what users live, per regime (the quantitative fallacy)."""
-    cols = ["plan_adherence", "kpi_tasks_ticked_per_user_month", "kpi_documented_hours_per_user_week",
-            "client_time_share", "loneliness_mean_end", "wellbeing_mean_end"]
-    cols = [c for c in cols if c in runs.columns]
+    cols = [c for c in (*oc.names(oc.KPI), *oc.PRIMARY) if c in runs.columns]
     return runs.groupby("regime")[cols].mean().reset_index()
 
 

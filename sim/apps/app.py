@@ -18,12 +18,12 @@ import solara
 from mesa.visualization import SolaraViz, solara_viz
 from mesa.visualization.utils import update_counter
 
-from sim.apps.classroom import REGIMES, RULES, TwinWorlds, map_option, outcome_option, snapshot, story
+from sim.apps.classroom import REGIMES, RULES, TwinWorlds, map_option, outcome_option, snapshot, story, switch_b
 
 MODEL_PARAMS = {
     "regime_a": {"type": "Select", "value": "trust_based", "values": list(REGIMES), "label": "World A regime"},
     "regime_b": {"type": "Select", "value": "npm", "values": list(REGIMES), "label": "World B regime"},
-    **{f"{r}_b": {"type": "Checkbox", "value": False, "label": f"B also: {r.replace('_', ' ')}"} for r in RULES},
+    **{switch_b(r): {"type": "Checkbox", "value": False, "label": f"B also: {r.replace('_', ' ')}"} for r in RULES},
     "n_users": {"type": "SliderInt", "value": 12, "min": 4, "max": 60, "step": 1, "label": "Users"},
     "n_workers": {"type": "SliderInt", "value": 3, "min": 1, "max": 8, "step": 1, "label": "Workers"},
     "travel_factor": {"type": "SliderFloat", "value": 2.5, "min": 1.0, "max": 4.0, "step": 0.5,

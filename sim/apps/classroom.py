@@ -18,15 +18,18 @@ import numpy as np
 from omegaconf import OmegaConf
 
 from sim.apps.cli import CONF_DIR
+from sim.config.packaged import group_options
 from sim.config.schema import SimConfig
 from sim.config.validate import config_from_dict
 from sim.model.model import SIDLModel
 from sim.model.reporters import ucla3, wemwbs
+from sim.rules import management_rules
 from sim.world import activities as act
 from sim.world.places import MODE_NAMES, PLACE_NAMES
 
-RULES = ("rigid_plan", "car_ban", "split_social", "in_home_only", "time_monitoring", "rotation")
-REGIMES = ("trust_based", "npm", "no_support", *RULES)
+#: The management rules world B can switch on over its regime, and the regimes either world can have.
+RULES: tuple[str, ...] = tuple(management_rules())
+REGIMES: tuple[str, ...] = tuple(group_options("regime"))
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WORKER_NAMES = ("Sara", "Ahmed", "Lena", "Johan", "Maria", "Erik", "Aisha", "Karin", "Omar", "Eva", "Nils", "Fatima")
 MODE_COLOURS = {"walk": "#2a9d3a", "transit": "#1f5fbf", "car": "#c8321e", "none": "#888888"}
@@ -59,21 +62,30 @@ def compose_config(regime: str, rules: tuple[str, ...], n_users: int, n_workers:
     return config_from_dict(data)
 
 
+def switch_b(rule: str) -> str:
+    """The keyword of :class:`TwinWorlds` (and the app's checkbox) that switches ``rule`` on in world B."""
+    return f"{rule}_b"
+
+
 class TwinWorlds(mesa.Model):
-    """World A and world B: same seed, same people, two regimes, stepping together."""
+    """World A and world B: same seed, same people, two regimes, stepping together.
+
+    ``<rule>_b=True`` (one keyword for each of :data:`RULES`, e.g. ``rotation_b``) switches that
+    rule on in world B on top of its regime.
+    """
 
     def __init__(self, regime_a: str = "trust_based", regime_b: str = "npm", n_users: int = 12, n_workers: int = 3,
                  seed: int = 1, story_user: int = 1, travel_factor: float = 2.5, plan_strength: float = 1.0,
-                 any_worker_share: float = 0.5, rigid_plan_b: bool = False, car_ban_b: bool = False,
-                 split_social_b: bool = False, in_home_only_b: bool = False, time_monitoring_b: bool = False,
-                 rotation_b: bool = False) -> None:
+                 any_worker_share: float = 0.5, **kwargs: bool) -> None:
+        unknown = sorted(set(kwargs) - {switch_b(r) for r in RULES})
+        if unknown:
+            raise TypeError(f"TwinWorlds: unknown argument {', '.join(unknown)}; allowed: "
+                            f"{', '.join(switch_b(r) for r in RULES)} besides the named ones")
         super().__init__(seed=int(seed))
         seed = int(seed)
         overrides = (f"regime.car_ban.travel_factor={travel_factor}", f"regime.rigid_plan.strength={plan_strength}",
                      f"regime.rotation.any_worker_share={any_worker_share}")
-        switched = dict(rigid_plan=rigid_plan_b, car_ban=car_ban_b, split_social=split_social_b,
-                        in_home_only=in_home_only_b, time_monitoring=time_monitoring_b, rotation=rotation_b)
-        rules_b = tuple(r for r in RULES if switched[r])
+        rules_b = tuple(r for r in RULES if kwargs.get(switch_b(r)))
         self.worlds = {
             "A": SIDLModel(compose_config(regime_a, (), n_users, n_workers, seed, overrides)),
             "B": SIDLModel(compose_config(regime_b, rules_b, n_users, n_workers, seed, overrides)),

@@ -22,19 +22,19 @@ from hydra.plugins.sweeper import Sweeper
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.apps.progress import sweep_values
+from sim.apps.sweep import FACTORIAL_RESOLVER, rule_factorial
 from sim.config.packaged import CONF_DIR, group_options
 from sim.config.schema import SimConfig
 from sim.config.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
+from sim.outputs import outcomes
 from sim.outputs.store import NOT_RUN, clear_failure, record_failure, resolver_run_id, run_id, why_unfinished
 
 GROUPS = ("scenario", "regime")
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                     "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}
-HEADLINE = (
-    "loneliness_mean_start", "loneliness_mean_end", "share_lonely_start", "share_lonely_end",
-    "wellbeing_mean_start", "wellbeing_mean_end", "self_efficacy_mean_end", "network_active_mean_end",
-    "landscape_mean_end", "plan_adherence", "client_time_share", "continuity",
-)
+#: What a single run prints: each headline outcome, after its value at the start where there is one.
+HEADLINE = tuple(name for end in outcomes.HEADLINE for name in (outcomes.start_of(end), end) if name)
 
 ConfigStore.instance().store(name="schema", node=SimConfig)
 
@@ -48,15 +48,8 @@ def _checked_before_launch(self: Sweeper, batch: Any) -> None:
 Sweeper.validate_batch_is_legal = _checked_before_launch
 if not OmegaConf.has_resolver("sim_run_id"):
     OmegaConf.register_new_resolver("sim_run_id", resolver_run_id)
-
-
-def _values(override: Any) -> list[Any]:
-    if override.is_sweep_override():
-        try:
-            return list(override.sweep_iterator())
-        except Exception:  # interval sweeps (for optimisers) have no finite list
-            return []
-    return [override.value()]
+if not OmegaConf.has_resolver(FACTORIAL_RESOLVER):
+    OmegaConf.register_new_resolver(FACTORIAL_RESOLVER, rule_factorial)
 
 
 def override_args(args: list[str]) -> list[str]:
@@ -81,7 +74,11 @@ def check_overrides(args: list[str]) -> None:
             continue
         if key in GROUPS:
             options = group_options(key)
-            for value in _values(ov):
+            values = sweep_values(ov)
+            if not values and ov.is_discrete_sweep():
+                raise ConfigError(f"{key}={ov.input_line.partition('=')[2]}: matches no {key}; "
+                                  f"allowed: {', '.join(options)}")
+            for value in values:
                 if str(value) not in options:
                     raise ConfigError(f"{key}={value}: unknown {key}; allowed: {', '.join(options)}")
             continue
@@ -90,7 +87,7 @@ def check_overrides(args: list[str]) -> None:
             raise ConfigError(f"{key}: unknown key; allowed under {key.rpartition('.')[0] or 'the top level'}: "
                               f"{', '.join(allowed_under(key))}")
         typ, field = found
-        for value in _values(ov):
+        for value in sweep_values(ov):
             check_value(key, value, typ, field)
 
 

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Glob, Override
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
+
+from sim.config.packaged import group_options
 
 PROGRESS_FILE = "progress.json"
 
@@ -31,12 +34,24 @@ def sweep_overrides(config: DictConfig) -> list[str]:
     return [f"{k}={v}" for k, v in merged.items()]
 
 
+def sweep_values(override: Override) -> list[Any]:
+    """The values an override expands to: its one value, every value of a sweep, every option of a
+    config group that a ``glob(...)`` matches (``regime=glob(*)``: every regime in ``conf/regime/``),
+    or nothing for an interval sweep (an optimiser's range, no finite list)."""
+    value = override.value()
+    if isinstance(value, Glob):
+        return value.filter(group_options(override.key_or_group))
+    if not override.is_sweep_override():
+        return [value]
+    return list(override.sweep_iterator()) if override.is_discrete_sweep() else []
+
+
 def count_runs(overrides: list[str]) -> int:
     """How many runs a list of sweep overrides expands to (Cartesian product)."""
     total = 1
     for ov in OverridesParser.create().parse_overrides(overrides):
         if ov.is_sweep_override() and ov.is_discrete_sweep():
-            total *= len(list(ov.sweep_string_iterator()))
+            total *= len(sweep_values(ov))
     return total
 
 

@@ -21,8 +21,9 @@ from omegaconf import OmegaConf
 from SALib.analyze import morris as morris_analyze
 from SALib.sample import morris as morris_sample
 
-from sim.config.packaged import CONF_DIR
+from sim.config.packaged import CONF_DIR, group_options
 from sim.config.validate import ConfigError, config_from_dict, leaf_field, nested
+from sim.outputs import outcomes
 from sim.outputs.files import write_json, write_parquet
 from sim.outputs.store import NOT_RUN, record_failure, run_id, why_unfinished
 
@@ -40,6 +41,14 @@ def problem(spec: dict) -> dict:
         if leaf_field(name) is None:
             raise ConfigError(f"morris.parameters.{name}: unknown key")
     return {"num_vars": len(names), "names": names, "bounds": [list(map(float, spec["parameters"][n])) for n in names]}
+
+
+def check_choices(spec: dict) -> None:
+    """Regimes from ``conf/regime/`` and outputs among the declared ``summary.json`` outcomes, before any run."""
+    for key, allowed in (("regimes", group_options("regime")), ("outputs", outcomes.names())):
+        for value in spec[key]:
+            if value not in allowed:
+                raise ConfigError(f"morris.{key}={value}: unknown; allowed: {', '.join(allowed)}")
 
 
 def point_config(spec: dict, regime: str, values: dict[str, float]) -> dict:
@@ -69,6 +78,7 @@ def main(spec_path: Path, overrides: list[str]) -> Path:
     for text in overrides:
         key, _, value = text.partition("=")
         spec[key.removeprefix("morris.")] = OmegaConf.to_container(OmegaConf.create(f"v: {value}"))["v"]
+    check_choices(spec)
     prob = problem(spec)
     sample = morris_sample.sample(prob, N=int(spec["trajectories"]), num_levels=int(spec["levels"]),
                                   seed=int(spec["sample_seed"]))

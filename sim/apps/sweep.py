@@ -8,17 +8,37 @@ anything runs, launches the multirun (joblib on all cores by default;
 and then writes the tidy tables, figures and ``report.md``/``report.html``
 into the sweep folder. Re-running the same command resumes: finished runs
 are kept (:mod:`sim.outputs.store`).
+
+Experiments name what they cover rather than list it, so a new rule or regime joins them
+without an edit: ``regime: glob(*)`` sweeps every regime in ``conf/regime/``, and
+``params: '${sim_rule_factorial:{seed: "range(1,11)"}}'`` is the full factorial over every
+management rule (:func:`rule_factorial`).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from omegaconf import OmegaConf
 
 from sim.config.packaged import EXPERIMENTS_DIR, experiment_names
 from sim.config.validate import ConfigError
+from sim.rules import management_rules
+
+#: OmegaConf resolver name of :func:`rule_factorial` (registered by :mod:`sim.apps.cli`).
+FACTORIAL_RESOLVER = "sim_rule_factorial"
+
+
+def rule_factorial(others: dict[str, Any] | None = None) -> dict[str, str]:
+    """Sweeper params of the full 2^k factorial: ``regime.<rule>.enabled: true,false`` for each of the
+    k management rules (:func:`sim.rules.management_rules`, in fold order), then ``others`` (e.g. the seeds).
+
+    Used in an experiment as ``hydra.sweeper.params: ${sim_rule_factorial:{seed: "range(1,11)"}}``.
+    """
+    params = {f"regime.{rule}.enabled": "true,false" for rule in management_rules()}
+    return params | {str(k): str(v) for k, v in (others or {}).items()}
 
 
 def sweep_plan(name: str, overrides: list[str]) -> tuple[Path, list[str]]:
@@ -27,7 +47,7 @@ def sweep_plan(name: str, overrides: list[str]) -> tuple[Path, list[str]]:
     if not path.exists():
         raise ConfigError(f"experiment={name}: unknown experiment; allowed: {', '.join(experiment_names())}")
     spec = OmegaConf.load(path)
-    params = OmegaConf.select(spec, "hydra.sweeper.params") or {}
+    params = OmegaConf.select(spec, "hydra.sweeper.params") or {}  # resolved: a factorial lists its rules
     planned = [f"{k}={v}" for k, v in params.items()]
     sweep_dir = Path(str(OmegaConf.select(spec, "hydra.sweep.dir") or f"results/sweeps/{name}"))
     for text in overrides:

@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from sim.model import reporters
 from sim.config.schema import SimConfig
+from sim.config.validate import validate
+from sim.model import reporters
 from sim.model.model import SIDLModel
 from sim.outputs.files import json_text, sha256_bytes, write_json, write_parquet, write_text
 from sim.outputs.store import code_fingerprint, run_id
 from sim.outputs.summary import summarise
-from sim.config.validate import validate
 
 PACKAGES = ("sidl-sim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "omegaconf")
 

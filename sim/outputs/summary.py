@@ -2,7 +2,8 @@
 
 User outcomes (loneliness, wellbeing ...) and what an NPM organisation counts
 (plan adherence, client time, documentation) sit side by side, so a regime
-that looks good on its KPIs while users get lonelier shows it (002 §4.2).
+that looks good on its KPIs while users get lonelier shows it (002 §4.2). What
+each key means, its scale and which direction is better: :mod:`sim.outputs.outcomes`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.world import activities as act
 from sim.model import reporters
 from sim.model.events import PROVIDERS
+from sim.world import activities as act
 
 if TYPE_CHECKING:
     from sim.model.model import SIDLModel
@@ -26,7 +27,7 @@ def _ratio(a: float, b: float) -> float:
 
 
 def summarise(m: SIDLModel) -> dict[str, float | int | str]:
-    """Every ``summary.json`` outcome (names are part of the output contract)."""
+    """Every ``summary.json`` outcome: exactly the keys declared in :data:`sim.outputs.outcomes.SUMMARY`, in order."""
     ts = m.datacollector.get_model_vars_dataframe()
     first, last = ts.iloc[0], ts.iloc[-1]
     n, days = m.users_state.n, max(m.day, 1)

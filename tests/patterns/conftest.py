@@ -6,27 +6,21 @@
 from __future__ import annotations
 
 import pytest
+from omegaconf import OmegaConf
 
+from sim.analysis.collect import flatten
+from sim.config.packaged import CONF_DIR
 from sim.model.model import SIDLModel
 from tests.conftest import make_cfg
 
 SEEDS = tuple(range(1, 7))
 SIZE = dict(n_users=100, n_workers=8, days=1096)
-NPM_RULES = ("rigid_plan", "car_ban", "split_social", "in_home_only", "time_monitoring", "rotation")
-REGIMES = {
-    "trust_based": {},
-    "no_support": {"no_support": {}},
-    "npm": {r: {} for r in NPM_RULES},
-    **{r: {r: {}} for r in NPM_RULES},
-}
 
 
-def regime_kw(rules: dict) -> dict:
-    kw = {}
-    for rule, params in rules.items():
-        kw[f"regime__{rule}__enabled"] = True
-        kw.update({f"regime__{rule}__{k}": v for k, v in params.items()})
-    return kw
+def regime_kw(regime: str) -> dict:
+    """The packaged regime (``conf/regime/<regime>.yaml``) as :func:`make_cfg` keywords."""
+    data = OmegaConf.to_container(OmegaConf.load(CONF_DIR / "regime" / f"{regime}.yaml"))
+    return {f"regime__{key.replace('.', '__')}": value for key, value in flatten(data).items()}
 
 
 class Runs:
@@ -38,7 +32,7 @@ class Runs:
     def __call__(self, regime: str, seed: int) -> SIDLModel:
         key = (regime, seed)
         if key not in self._cache:
-            m = SIDLModel(make_cfg(seed=seed, **SIZE, **regime_kw(REGIMES[regime])))
+            m = SIDLModel(make_cfg(seed=seed, **SIZE, **regime_kw(regime)))
             m.run()
             self._cache[key] = m
         return self._cache[key]

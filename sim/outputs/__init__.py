@@ -1,0 +1,1 @@
+"""What a run produces: the summary, the output contract's files, the results store."""
