@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     sys.argv = ["sim.apps.cli", "-cd", str(EXPERIMENTS_DIR), "-cn", name, *overrides]
+    app.prepare_hydra()
     app.main()
     from sim.analysis.report import write_report
 
