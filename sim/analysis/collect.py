@@ -4,8 +4,12 @@
 seed, regime, rules and every ``summary.json`` outcome. ``timeseries.parquet``:
 the daily series of all runs in long format (run id, regime, seed, swept
 parameters, day, variable, value). ``failures.parquet``: runs that failed,
-with their error. Everything is read from the run folders, so a table can be
-rebuilt at any time, also while a sweep is still running.
+with their error. ``damaged.parquet``: run folders that look finished but whose
+files are not intact (a truncated ``summary.json``, a missing or changed file:
+:func:`sim.outputs.store.damage`), with the reason; they are left out of the
+other tables and re-run by the next sweep. Everything is read from the run
+folders, so a table can be rebuilt at any time, also while a sweep is still
+running.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.outputs.files import write_parquet
+from sim.outputs.store import damage, read_run_json
 
 ID_COLUMNS = ("run_id", "run_dir", "regime", "rules", "seed")
 
@@ -33,8 +38,16 @@ def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def run_folders(sweep_dir: Path) -> list[Path]:
-    return sorted(p.parent for p in Path(sweep_dir).glob("*/summary.json"))
+def run_folders(sweep_dir: Path) -> tuple[list[Path], pd.DataFrame]:
+    """The finished-looking run folders (with ``summary.json``): the intact ones and a table of the damaged ones."""
+    intact, damaged = [], []
+    for folder in sorted(p.parent for p in Path(sweep_dir).glob("*/summary.json")):
+        reason = damage(folder)
+        if reason is None:
+            intact.append(folder)
+        else:
+            damaged.append({"run_dir": folder.name, "reason": reason})
+    return intact, pd.DataFrame(damaged, columns=["run_dir", "reason"])
 
 
 def swept_keys(configs: pd.DataFrame) -> list[str]:
@@ -43,10 +56,10 @@ def swept_keys(configs: pd.DataFrame) -> list[str]:
     return [c for c in varying if c not in ("seed", "regime.name")]
 
 
-def load_runs(sweep_dir: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The runs table and the names of its swept-parameter columns."""
+def load_runs(folders: list[Path]) -> tuple[pd.DataFrame, list[str]]:
+    """The runs table of intact run folders and the names of its swept-parameter columns."""
     rows, configs = [], []
-    for folder in run_folders(sweep_dir):
+    for folder in folders:
         summary = json.loads((folder / "summary.json").read_text())
         run = json.loads((folder / "run.json").read_text())
         configs.append(flatten(OmegaConf.to_container(OmegaConf.load(folder / "config.yaml"))))
@@ -90,13 +103,22 @@ def load_timeseries(sweep_dir: Path, runs: pd.DataFrame, swept: list[str]) -> pd
 
 
 def collect(sweep_dir: Path) -> dict[str, Path]:
-    """Write ``runs.parquet``, ``timeseries.parquet`` and ``failures.parquet`` into the sweep folder."""
+    """Write ``runs.parquet``, ``timeseries.parquet``, ``failures.parquet`` and ``damaged.parquet`` into the sweep
+    folder; print a line for each damaged run folder."""
     sweep_dir = Path(sweep_dir)
-    runs, swept = load_runs(sweep_dir)
-    paths = {name: sweep_dir / f"{name}.parquet" for name in ("runs", "timeseries", "failures")}
+    intact, damaged = run_folders(sweep_dir)
+    for row in damaged.itertuples():
+        print(f"collect: {row.run_dir}: skipped, damaged ({row.reason})")
+    fingerprints = sorted({str(read_run_json(folder).get("code_fingerprint")) for folder in intact})
+    if len(fingerprints) > 1:
+        print(f"collect: the runs were produced by {len(fingerprints)} versions of the code "
+              f"({', '.join(fingerprints)}); re-running the sweep brings them to one")
+    runs, swept = load_runs(intact)
+    paths = {name: sweep_dir / f"{name}.parquet" for name in ("runs", "timeseries", "failures", "damaged")}
     write_parquet(paths["runs"], runs)
     write_parquet(paths["timeseries"], load_timeseries(sweep_dir, runs, swept))
     write_parquet(paths["failures"], load_failures(sweep_dir))
+    write_parquet(paths["damaged"], damaged)
     return paths
 
 

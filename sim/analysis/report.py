@@ -117,9 +117,14 @@ def write_report(sweep_dir: Path) -> Path:
         out.append(fig_md(figures.morris(idx, figs), sweep_dir, "Morris mu* and sigma"))
     if len(failures):
         out.append("## Failed runs\n" + md_table(failures))
+    damaged = pd.read_parquet(sweep_dir / "damaged.parquet")
+    if len(damaged):
+        out.append("## Damaged run folders (left out of every table; the next sweep re-runs them)\n"
+                   + md_table(damaged))
     out.append("## Runs, configs and software\n")
     out.append("Tables: `runs.parquet` (one row per run), `timeseries.parquet` (long format), "
-               "`failures.parquet`. Each run folder holds its resolved `config.yaml` and `run.json`.\n")
+               "`failures.parquet`, `damaged.parquet`. Each run folder holds its resolved `config.yaml` and "
+               "`run.json`.\n")
     if len(runs):
         first = sweep_dir / runs["run_dir"].iloc[0]
         meta = json.loads((first / "run.json").read_text())

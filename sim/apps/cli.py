@@ -25,7 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.config.packaged import CONF_DIR, group_options, store_schema
 from sim.config.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
-from sim.outputs.store import clear_failure, finished, record_failure, resolver_run_id, run_id
+from sim.outputs.store import NOT_RUN, clear_failure, record_failure, resolver_run_id, run_id, why_unfinished
 
 GROUPS = ("scenario", "regime")
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
@@ -146,9 +146,12 @@ def main(cfg: DictConfig) -> None:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     label = f"{sim_cfg.scenario.name} / {sim_cfg.regime.name} / seed {sim_cfg.seed}"
-    if finished(out, run_id(sim_cfg)):
+    reason = why_unfinished(out, run_id(sim_cfg))
+    if reason is None:
         print(f"sidl-sim: {label}: finished before, kept -> {out}")
         return
+    if reason != NOT_RUN:
+        print(f"sidl-sim: {label}: re-running ({reason})")
     sweeping = HydraConfig.get().mode == RunMode.MULTIRUN
     try:
         summary = run(sim_cfg, out)

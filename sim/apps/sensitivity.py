@@ -24,7 +24,7 @@ from SALib.sample import morris as morris_sample
 from sim.config.packaged import CONF_DIR
 from sim.config.validate import ConfigError, config_from_dict, leaf_field, nested
 from sim.outputs.files import write_json, write_parquet
-from sim.outputs.store import finished, record_failure, run_id
+from sim.outputs.store import NOT_RUN, record_failure, run_id, why_unfinished
 
 
 def merge(a: dict, b: dict) -> dict:
@@ -56,8 +56,6 @@ def run_point(cfg_dict: dict, folder: Path) -> str:
     from sim.outputs.runner import run
 
     cfg = config_from_dict(cfg_dict)
-    if finished(folder, run_id(cfg)):
-        return "kept"
     try:
         run(cfg, folder)
     except Exception as err:  # recorded, the screening goes on
@@ -81,12 +79,21 @@ def main(spec_path: Path, overrides: list[str]) -> Path:
         for regime in spec["regimes"]:
             cfg = point_config(spec, regime, values)
             rid = run_id(config_from_dict(cfg))
-            jobs.append((i, regime, cfg, sweep_dir / f"{regime}_point={i}_{rid}"))
+            jobs.append((i, regime, cfg, sweep_dir / f"{regime}_point={i}_{rid}", rid))
     print(f"sensitivity: {len(sample)} points x {len(spec['regimes'])} regimes = {len(jobs)} runs in {sweep_dir}")
-    status = Parallel(n_jobs=-1, verbose=5)(delayed(run_point)(cfg, folder) for _, _, cfg, folder in jobs)
+    todo = []
+    for _, _, cfg, folder, rid in jobs:
+        reason = why_unfinished(folder, rid)
+        if reason is not None:
+            todo.append((cfg, folder))
+        if reason not in (None, NOT_RUN):
+            print(f"sensitivity: {folder.name}: re-running ({reason})")
+    ran = Parallel(n_jobs=-1, verbose=5)(delayed(run_point)(cfg, folder) for cfg, folder in todo)
+    outcome = dict(zip((folder for _, folder in todo), ran, strict=True))
+    status = [outcome.get(folder, "kept") for _, _, _, folder, _ in jobs]
     print(f"sensitivity: {status.count('done')} run, {status.count('kept')} kept, {status.count('failed')} failed")
     rows = []
-    for (i, regime, _, folder), st in zip(jobs, status, strict=True):
+    for (i, regime, _, folder, _), st in zip(jobs, status, strict=True):
         if st != "failed":
             summary = json.loads((folder / "summary.json").read_text())
             rows.append({"point": i, "regime": regime, **{o: summary[o] for o in spec["outputs"]}})

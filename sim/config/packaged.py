@@ -13,15 +13,15 @@ from pathlib import Path
 
 from sim.config.schema import SimConfig
 
-_PACKAGE = Path(__file__).resolve().parents[1]  # .../sim (resolved: strict editable installs link the files)
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # .../sim (resolved: strict editable installs link the files)
 
 
 def resource_dir(name: str) -> Path:
     """``conf`` or ``experiments`` as a real folder: inside the installed package, else the checkout's top level."""
-    for folder in (_PACKAGE / name, _PACKAGE.parent / name):
+    for folder in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
         if folder.is_dir():
             return folder
-    raise FileNotFoundError(f"{name}/ is neither in {_PACKAGE} nor in {_PACKAGE.parent}")
+    raise FileNotFoundError(f"{name}/ is neither in {PACKAGE_DIR} nor in {PACKAGE_DIR.parent}")
 
 
 CONF_DIR = resource_dir("conf")

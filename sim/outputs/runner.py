@@ -23,8 +23,8 @@ from omegaconf import OmegaConf
 from sim.model import reporters
 from sim.config.schema import SimConfig
 from sim.model.model import SIDLModel
-from sim.outputs.files import write_json, write_parquet, write_text
-from sim.outputs.store import run_id
+from sim.outputs.files import json_text, sha256_bytes, write_json, write_parquet, write_text
+from sim.outputs.store import code_fingerprint, run_id
 from sim.outputs.summary import summarise
 from sim.config.validate import validate
 
@@ -90,14 +90,18 @@ def run(cfg: SimConfig, out_dir: str | Path) -> dict[str, Any]:
     wall = time.perf_counter() - t0
     cfg = model.cfg  # the validated config
     summary = summarise(model)
-    write_text(out / "config.yaml", config_yaml(cfg))
-    write_parquet(out / "timeseries.parquet", timeseries_frame(model))
-    write_parquet(out / "users.parquet", users_frame(model))
-    write_parquet(out / "visits.parquet", model.events.frame())
+    summary_text = json_text(summary)
+    files = {
+        "config.yaml": write_text(out / "config.yaml", config_yaml(cfg)),
+        "timeseries.parquet": write_parquet(out / "timeseries.parquet", timeseries_frame(model)),
+        "users.parquet": write_parquet(out / "users.parquet", users_frame(model)),
+        "visits.parquet": write_parquet(out / "visits.parquet", model.events.frame()),
+        "summary.json": sha256_bytes(summary_text.encode()),  # written last, below
+    }
     write_json(out / "run.json", {
-        "run_id": run_id(cfg),
+        "run_id": run_id(cfg), "code_fingerprint": code_fingerprint(), "files": files,
         "seed": cfg.seed, "regime": cfg.regime.name, "scenario": cfg.scenario.name,
         "versions": versions(), "git_commit": git_commit(), "wall_seconds": round(wall, 3),
     })
-    write_json(out / "summary.json", summary)
+    write_text(out / "summary.json", summary_text)
     return summary

@@ -1,1 +1,1 @@
-"""Parameters: the typed schema (one parameter per line, unit and range), its validation, the packaged configs."""
+"""Parameters of the model: how a parameter is declared (unit, range) and the typed schema of every mechanism."""
