@@ -3,6 +3,8 @@
 Loneliness is reported on the UCLA-3 scale (3-9, lonely at >= 6) as
 ``3 + 6 x loneliness``, so a user is lonely when internal loneliness >= 0.5;
 wellbeing on the WEMWBS scale (14-70) as ``14 + 56 x wellbeing`` (ODD §8).
+The model measured is the :class:`sim.model.model.SIDLModel` (named, not imported:
+the model imports this module).
 """
 
 from __future__ import annotations

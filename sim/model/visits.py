@@ -9,6 +9,9 @@ A user has at most one visit a day.
 Random draws come from the ``visits`` stream as one fixed block per user and
 day (:class:`VisitDraws`), so whether, when and with whom a user is visited
 never shifts another user's draws or another day's.
+
+The ``model`` these functions take is the :class:`sim.model.model.SIDLModel`
+(named, not imported: the model imports this module, not the other way round).
 """
 
 from __future__ import annotations

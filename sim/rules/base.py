@@ -6,11 +6,9 @@ discretion (002 §4-5). Hooks act on a whole day's batch of visits at once (a
 :class:`sim.rules.view.VisitBatch`), before the visits are lived, returning masks,
 factors or minutes of the same shape as their input; a hook returns a new array
 and never writes into its input (the neutral inputs are shared between days).
-Every hook is handed the day as a :class:`sim.rules.view.DayView` (``view``):
-the day, the sizes, one read-only array and the few actions a rule may take;
-rules never see the model itself. A rule never tests another rule's name;
-:class:`RuleSet` folds the hooks of all active rules in the order of their
-``priority`` (then ``name``).
+Rules never see the model itself, only its view of the day (below). A rule
+never tests another rule's name; :class:`RuleSet` folds the hooks of all active
+rules in the order of their ``priority`` (then ``name``).
 
 The hooks, and the rule of the brief each is made for:
 
@@ -29,6 +27,11 @@ hook                      decides                                         for
 ``assign_workers``        who makes each visit (the last rule decides)    R6 R5
 ``on_day``                daily organisational events (queues, tenders)   R3 R6 R1
 ========================  ==============================================  =======
+
+Each hook's first argument, ``view``, is the day (:class:`sim.rules.view.DayView`, whose
+table lists its members: ``day``, ``weekday``, ``n_users``, ``n_workers``, ``landscape``,
+the streams, and the actions ``replace_worker``, ``provider_visits``, ``review_plans``,
+``meet_needs``); the hooks about visits get the day's ``batch`` second.
 
 A rule declares its ``name`` (its key under ``regime.`` and its random stream
 ``rule:<name>``), its ``priority`` and its ``Params``: a dataclass of typed
