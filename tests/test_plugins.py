@@ -6,6 +6,8 @@ and from Python; the checks of its entry (target, parameters) are those of every
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import subprocess
@@ -144,6 +146,14 @@ def test_example_plugin_from_python(examples_on_path):
     assert m.rules.rules[0].rng is m.streams["rule:no_fridays"]  # its own named stream, like a built-in rule
     wednesdays = simulate(cfg_with({"_target_": "no_fridays.NoFridays", "weekday": 2})).events.frame()
     assert fridays(wednesdays) > 0 and not (wednesdays["day"] % 7 == 2).any()
+
+
+def test_no_rule_of_ones_own_leaves_the_run_id_as_before_the_key_existed():
+    cfg = cfg_with()
+    data = dataclasses.asdict(cfg)
+    del data["regime"]["extra_rules"]
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    assert run_id(cfg) == hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def test_plugin_parameters_enter_the_run_id(examples_on_path):
