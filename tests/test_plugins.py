@@ -62,6 +62,16 @@ class Between(Late):
     priority = 60
 
 
+class Needy(Rule):
+    """A parameter without a default must be given."""
+
+    name = "needy"
+
+    @dataclass
+    class Params:
+        level: int = dataclasses.field(metadata={"unit": "level", "range": (0, 9)})
+
+
 @pytest.fixture
 def examples_on_path(monkeypatch):
     monkeypatch.syspath_prepend(str(EXAMPLES))
@@ -179,6 +189,12 @@ def test_bad_plugin_entries_from_python(examples_on_path, extra, key, allowed):
     with pytest.raises(ConfigError) as err:
         cfg_with(extra)
     assert key in str(err.value) and allowed in str(err.value), str(err.value)
+
+
+def test_a_parameter_without_default_must_be_given():
+    with pytest.raises(ConfigError, match=r"regime.extra_rules\[0\].level: missing; it has no default"):
+        cfg_with(Needy)
+    assert cfg_with({"_target_": f"{__name__}.Needy", "level": 3}).regime.extra_rules[0]["level"] == 3
 
 
 def test_two_rules_may_not_share_a_name_or_stream(examples_on_path):

@@ -112,6 +112,8 @@ def build(cls: type, data: dict[str, Any] | None, prefix: str = "") -> Any:
     for name, f in fields.items():
         key, typ = f"{prefix}{name}", hints[name]
         if name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ConfigError(f"{key}: missing; it has no default, so it must be given")
             continue
         value = data[name]
         if dataclasses.is_dataclass(typ):
