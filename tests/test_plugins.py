@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -255,3 +256,13 @@ def test_importing_the_cli_or_the_classroom_app_leaves_hydra_as_it_is():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
+
+
+def test_the_plugin_guide_shows_the_example_as_it_is_and_its_python_runs(examples_on_path):
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "plugins.md").read_text(), flags=re.S)
+    shown, usage = blocks
+    source = (EXAMPLES / "no_fridays.py").read_text()
+    assert all(line in source.splitlines() for line in shown.splitlines()), "docs/plugins.md differs from the example"
+    namespace: dict = {}
+    exec(usage, namespace)
+    assert namespace["cfg"].regime.extra_rules == [{"_target_": "no_fridays.NoFridays", "weekday": 4}]
