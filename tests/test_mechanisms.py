@@ -40,7 +40,7 @@ class Spy(Rule):
 def spied(**kw) -> tuple[SIDLModel, Spy]:
     m = SIDLModel(make_cfg(**kw))
     spy = Spy()
-    spy.bind(m)
+    spy.bind(m.view)
     m.rules.rules.append(spy)
     m.run()
     return m, spy

@@ -75,8 +75,8 @@ def trip_minutes(**kw) -> np.ndarray:
     m.step()
     users = np.arange(m.users_state.n)
     batch = m.make_batch(users)
-    modes = m.rules.travel_modes(m, batch, np.ones((users.size, 4), dtype=bool))
-    factors = m.rules.travel_factors(m, batch, np.ones((users.size, 4)))
+    modes = m.rules.travel_modes(m.view, batch, np.ones((users.size, 4), dtype=bool))
+    factors = m.rules.travel_factors(m.view, batch, np.ones((users.size, 4)))
     _, travel, _ = travel_options(m, users, modes, factors)
     return travel
 

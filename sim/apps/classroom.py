@@ -17,8 +17,7 @@ import mesa
 import numpy as np
 from omegaconf import OmegaConf
 
-from sim.apps.cli import CONF_DIR
-from sim.config.packaged import group_options
+from sim.config.packaged import CONF_DIR, group_options, store_schema
 from sim.config.schema import SimConfig
 from sim.config.validate import config_from_dict
 from sim.model.model import SIDLModel
@@ -54,6 +53,7 @@ def compose_config(regime: str, rules: tuple[str, ...], n_users: int, n_workers:
     args = ["scenario=classroom", f"regime={regime}", f"scenario.n_users={n_users}",
             f"scenario.n_workers={n_workers}", f"seed={seed}", *[f"regime.{r}.enabled=true" for r in rules],
             *overrides]
+    store_schema()
     with _compose_lock, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         cfg = compose(config_name="config", overrides=args)
     data = OmegaConf.to_container(cfg, resolve=True)

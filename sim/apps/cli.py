@@ -10,12 +10,13 @@ folder is created.
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
+import itertools
 import sys
 from pathlib import Path
 from typing import Any
 
 import hydra
-from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.plugins.sweeper import Sweeper
@@ -24,8 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.apps.progress import sweep_values
 from sim.apps.sweep import FACTORIAL_RESOLVER, rule_factorial
-from sim.config.packaged import CONF_DIR, group_options
-from sim.config.schema import SimConfig
+from sim.config.packaged import CONF_DIR, group_options, store_schema
 from sim.config.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
 from sim.outputs import outcomes
 from sim.outputs.store import NOT_RUN, clear_failure, record_failure, resolver_run_id, run_id, why_unfinished
@@ -36,20 +36,26 @@ FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "-
 #: What a single run prints: each headline outcome, after its value at the start where there is one.
 HEADLINE = tuple(name for end in outcomes.HEADLINE for name in (outcomes.start_of(end), end) if name)
 
-ConfigStore.instance().store(name="schema", node=SimConfig)
-
-
 def _checked_before_launch(self: Sweeper, batch: Any) -> None:
     """Skip Hydra's own check of a sweep batch: it composes every job's config in the launching
     process before any job starts (~75 ms a job with this schema: 30 s of idle workers for a
     400-run sweep), and :func:`check_overrides` has already checked every value against the schema."""
 
 
-Sweeper.validate_batch_is_legal = _checked_before_launch
-if not OmegaConf.has_resolver("sim_run_id"):
-    OmegaConf.register_new_resolver("sim_run_id", resolver_run_id)
-if not OmegaConf.has_resolver(FACTORIAL_RESOLVER):
-    OmegaConf.register_new_resolver(FACTORIAL_RESOLVER, rule_factorial)
+def prepare_hydra() -> None:
+    """What the command-line entry points change in Hydra for their own process, and only there.
+
+    The run schema is offered to Hydra (:func:`sim.config.packaged.store_schema`), the sweep batch
+    check is skipped (:func:`_checked_before_launch`: the overrides were checked first), the
+    ``sim_run_id`` resolver names sweep folders and the rule-factorial resolver expands
+    ``rule_decomposition``'s sweep. Importing this module changes nothing.
+    """
+    store_schema()
+    Sweeper.validate_batch_is_legal = _checked_before_launch
+    if not OmegaConf.has_resolver("sim_run_id"):
+        OmegaConf.register_new_resolver("sim_run_id", resolver_run_id)
+    if not OmegaConf.has_resolver(FACTORIAL_RESOLVER):
+        OmegaConf.register_new_resolver(FACTORIAL_RESOLVER, rule_factorial)
 
 
 def override_args(args: list[str]) -> list[str]:
@@ -65,15 +71,45 @@ def override_args(args: list[str]) -> list[str]:
     return out
 
 
+def config_folder(entry: str) -> Path | None:
+    """The folder a Hydra search-path entry names (``file:///abs/path``, ``pkg://package``, a plain path)."""
+    scheme, sep, rest = str(entry).partition("://")
+    if not sep:
+        return Path(entry)
+    if scheme == "file":
+        return Path(rest)
+    if scheme == "pkg":
+        try:
+            return Path(str(importlib.resources.files(rest.replace("/", "."))))
+        except (ModuleNotFoundError, TypeError):
+            return None
+    return None
+
+
+def search_folders(args: list[str], overrides: list[Any]) -> list[Path]:
+    """Config folders the command line adds to Hydra's search path (``hydra.searchpath``, ``--config-dir``)."""
+    entries = [value for ov in overrides if ov.key_or_group == "hydra.searchpath" for value in ov.value()]
+    for flag, value in itertools.pairwise(args):
+        if flag in ("-cd", "--config-dir"):
+            entries.append(value)
+    entries += [a.partition("=")[2] for a in args if a.startswith("--config-dir=")]
+    return [folder for folder in map(config_folder, entries) if folder is not None]
+
+
 def check_overrides(args: list[str]) -> None:
-    """Validate command-line overrides against the schema before Hydra runs."""
+    """Validate command-line overrides against the schema before Hydra runs.
+
+    Options of the config groups are those of ``conf/`` and of any config folder the
+    command line adds to Hydra's search path (a researcher's own ``regime/myregime.yaml``).
+    """
     overrides = OverridesParser.create().parse_overrides(override_args(args))
+    folders = search_folders(args, overrides)
     for ov in overrides:
         key = ov.key_or_group
         if key.startswith("hydra") or ov.is_delete():
             continue
         if key in GROUPS:
-            options = group_options(key)
+            options = group_options(key, folders)
             values = sweep_values(ov)
             if not values and ov.is_discrete_sweep():
                 raise ConfigError(f"{key}={ov.input_line.partition('=')[2]}: matches no {key}; "
@@ -133,6 +169,7 @@ def main(cfg: DictConfig) -> None:
 
 
 def cli() -> None:
+    prepare_hydra()
     try:
         check_overrides(sys.argv[1:])
     except ConfigError as err:

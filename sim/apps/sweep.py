@@ -27,7 +27,7 @@ from sim.config.packaged import EXPERIMENTS_DIR, experiment_names
 from sim.config.validate import ConfigError
 from sim.rules import management_rules
 
-#: OmegaConf resolver name of :func:`rule_factorial` (registered by :mod:`sim.apps.cli`).
+#: OmegaConf resolver name of :func:`rule_factorial` (registered by :func:`sim.apps.cli.prepare_hydra`).
 FACTORIAL_RESOLVER = "sim_rule_factorial"
 
 
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"report: {write_report(sweep_dir)}")
         return 0
+    app.prepare_hydra()  # before the plan: a factorial's sweeper params are written with a resolver
     try:
         sweep_dir, planned = sweep_plan(name, overrides)
         app.check_overrides(planned)

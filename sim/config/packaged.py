@@ -8,7 +8,10 @@ yaml file is the only change needed to offer a new option.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+
+from sim.config.schema import SimConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # .../sim (resolved: strict editable installs link the files)
 
@@ -25,11 +28,20 @@ CONF_DIR = resource_dir("conf")
 EXPERIMENTS_DIR = resource_dir("experiments")
 
 
-def group_options(group: str) -> list[str]:
-    """Options of a config group (``scenario``, ``regime``), from the yaml files of ``conf/<group>/``."""
-    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+def group_options(group: str, folders: Iterable[Path] = ()) -> list[str]:
+    """Options of a config group (``scenario``, ``regime``): the yaml files of ``conf/<group>/`` and of
+    ``<folder>/<group>/`` for each further config folder (one added to Hydra's search path)."""
+    return sorted({p.stem for folder in (CONF_DIR, *folders) for p in (Path(folder) / group).glob("*.yaml")})
 
 
 def experiment_names() -> list[str]:
     """Experiments offered by ``python -m sim.sweep``, from the yaml files of ``experiments/``."""
     return sorted(p.stem for p in EXPERIMENTS_DIR.glob("*.yaml"))
+
+
+def store_schema() -> None:
+    """Offer :class:`SimConfig` to Hydra's ConfigStore as ``schema``, the first entry of ``conf/config.yaml``'s
+    defaults: Hydra then type-checks every key and rejects unknown ones. Composing ``conf/`` needs it."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="schema", node=SimConfig)

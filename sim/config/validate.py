@@ -11,10 +11,9 @@ import typing
 from typing import Any
 
 from sim.config.schema import SimConfig
-
-
-class ConfigError(ValueError):
-    """A parameter is unknown, of the wrong type or out of its range."""
+from sim.params.fields import ConfigError
+from sim.rules import REGISTRY, plugin_spec, rule_class
+from sim.rules.base import SPEC_FORMS, target_of
 
 
 def _fields(cls: type) -> dict[str, dataclasses.Field]:
@@ -37,6 +36,8 @@ def _describe(lo: float, hi: float) -> str:
 
 def check_value(key: str, value: Any, typ: Any, f: dataclasses.Field) -> Any:
     """Check one leaf value against its declared type and range; return it typed."""
+    if f.metadata.get("plugins"):
+        return check_plugins(key, value)
     if typ is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{key}={value!r}: must be true or false")
@@ -62,6 +63,40 @@ def check_value(key: str, value: Any, typ: Any, f: dataclasses.Field) -> Any:
     return value
 
 
+def check_plugins(key: str, value: Any) -> list[dict[str, Any]]:
+    """Check ``regime.extra_rules``: each entry names an importable rule, its parameters checked and completed.
+
+    Entries come back as ``{_target_: module.Class, <param>: value}`` with every
+    parameter of the rule's ``Params`` (defaults filled in), so the resolved config
+    holds them all and the run id changes with each.
+    """
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{key}={value!r}: must be a list of rules, each {SPEC_FORMS}")
+    out, names = [], set(REGISTRY)
+    for i, item in enumerate(value):
+        where = f"{key}[{i}]"
+        try:
+            spec = plugin_spec(item)
+        except ConfigError:
+            raise ConfigError(f"{where}={item!r}: must be {SPEC_FORMS}") from None
+        target = spec.pop("_target_")
+        try:
+            cls = rule_class(str(target))
+        except Exception as err:  # whatever importing the user's module raises, it is reported here
+            raise ConfigError(f"{where}._target_={target!r}: must be an importable sim.rules.Rule subclass "
+                              f"(module.Class; {type(err).__name__}: {err})") from None
+        if REGISTRY.get(cls.name) is cls:
+            raise ConfigError(f"{where}._target_={target!r}: a built-in rule; switch it on with "
+                              f"regime.{cls.name}.enabled=true")
+        if cls.name in names:
+            raise ConfigError(f"{where}._target_={target!r}: its name {cls.name!r} is already taken by another "
+                              f"rule; give the class its own name")
+        names.add(cls.name)
+        params = build(cls.Params, spec, f"{where}.")
+        out.append({"_target_": target_of(cls), **dataclasses.asdict(params)})
+    return out
+
+
 def build(cls: type, data: dict[str, Any] | None, prefix: str = "") -> Any:
     """Build dataclass ``cls`` from a nested dict, checking every key and value."""
     data = dict(data or {})
@@ -77,6 +112,8 @@ def build(cls: type, data: dict[str, Any] | None, prefix: str = "") -> Any:
     for name, f in fields.items():
         key, typ = f"{prefix}{name}", hints[name]
         if name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ConfigError(f"{key}: missing; it has no default, so it must be given")
             continue
         value = data[name]
         if dataclasses.is_dataclass(typ):

@@ -7,23 +7,16 @@ Solara app and user code read the same numbers the simulation updates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
 from sim.model import dynamics
 
-if TYPE_CHECKING:
-    from sim.model.model import SIDLModel
-
 
 class ServiceUser(mesa.Agent):
-    """An adult with severe mental illness living at home, granted SIDL."""
+    """An adult with severe mental illness living at home, granted SIDL (``model``: its SIDLModel)."""
 
-    model: SIDLModel
-
-    def __init__(self, model: SIDLModel, idx: int) -> None:
+    def __init__(self, model: mesa.Model, idx: int) -> None:
         super().__init__(model)
         self.idx = int(idx)
 
@@ -79,11 +72,9 @@ class ServiceUser(mesa.Agent):
 
 
 class SupportWorker(mesa.Agent):
-    """A support worker holding one slot of the staff; a leaver's slot gets a new worker."""
+    """A support worker holding one slot of the staff; a leaver's slot gets a new worker (``model``: its SIDLModel)."""
 
-    model: SIDLModel
-
-    def __init__(self, model: SIDLModel, slot: int) -> None:
+    def __init__(self, model: mesa.Model, slot: int) -> None:
         super().__init__(model)
         self.slot = int(slot)
 

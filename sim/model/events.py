@@ -11,14 +11,13 @@ import numpy as np
 import pandas as pd
 
 from sim.world import activities as act
+from sim.world.organisation import PROVIDERS
 from sim.world.places import MODE_NAMES, PLACE_NAMES
 
 COLUMNS: tuple[str, ...] = (
     "day", "user_id", "worker_id", "activity", "category", "place", "mode",
     "minutes", "travel_minutes", "planned", "together", "success", "provider",
 )
-#: Who delivered an activity: the SIDL worker, or another provider (R3).
-PROVIDERS: tuple[str, ...] = ("sidl", "social_provider")
 
 
 #: Compact storage while the run lasts (a national run logs millions of activities).

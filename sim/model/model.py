@@ -31,11 +31,11 @@ import numpy as np
 from sim.config.schema import SimConfig
 from sim.model import dynamics, kernels, reporters
 from sim.model.agents import ServiceUser, SupportWorker
-from sim.model.events import PROVIDERS, EventLog
-from sim.model.visits import Outcome, VisitBatch, VisitDraws, Workspace, visit
-from sim.rules import OnlyActivities, RuleSet, build_rules
+from sim.model.events import EventLog
+from sim.model.visits import Outcome, VisitDraws, Workspace, visit
+from sim.rules import OnlyActivities, RuleSet, VisitBatch, build_rules
 from sim.world import activities as act
-from sim.world.organisation import assess, chance_per_day
+from sim.world.organisation import PROVIDERS, assess, chance_per_day, renew_goals
 from sim.world.population import make_users
 from sim.world.streams import Streams
 from sim.world.trips import TripTable
@@ -67,8 +67,9 @@ class SIDLModel(mesa.Model):
         self._met_users: list[np.ndarray] = []  # who was visited each day ...
         self._met_workers: list[np.ndarray] = []  # ... and by which worker id
 
+        self.view = RulesView(self)
         self.rules = build_rules(cfg.regime)
-        self.rules.bind(self)
+        self.rules.bind(self.view)
         self.pending = np.zeros(n, dtype=bool)
         self.pushed_days = np.zeros(n, dtype=int)
         self.minutes = dict.fromkeys(WORK_CATEGORIES, 0.0)
@@ -87,7 +88,7 @@ class SIDLModel(mesa.Model):
 
     # -- the day --------------------------------------------------------------
     def step(self) -> None:
-        self.rules.on_day(self)
+        self.rules.on_day(self.view)
         self._turnover()
         if self.weekday < 5:  # staff are paid for meetings and admin every working day
             self.minutes["admin"] += self.worker_uid.size * self.params.organisation.admin_minutes_per_day
@@ -159,10 +160,10 @@ class SIDLModel(mesa.Model):
         s, org, weekdays = self.users_state, self.params.organisation, self.assessment.weekdays
         due = np.empty(s.n, dtype=bool)
         kernels.scheduled(weekdays, self.weekday, self.pending, due)
-        due = self.rules.visits_today(self, due)
+        due = self.rules.visits_today(self.view, due)
         moved, users = kernels.move_visits(due, weekdays, (self.weekday + 1) % 7, s.courage, org.move_threshold,
                                            self.pushed_days, org.max_move_days, self.pending,
-                                           self.rules.can_move_visits(self))
+                                           self.rules.can_move_visits(self.view))
         self.visits_moved += moved
         return users
 
@@ -173,8 +174,8 @@ class SIDLModel(mesa.Model):
             day=self.day, users=users, workers=a.regular[users], minutes=a.visit_minutes[users], plan=a.plan[users],
             goal=a.goal[users], courage=s.courage[users],
         )
-        batch.workers = self.rules.assign_workers(self, batch, batch.workers)
-        batch.minutes = self.rules.visit_minutes(self, batch, batch.minutes)
+        batch.workers = self.rules.assign_workers(self.view, batch, batch.workers)
+        batch.minutes = self.rules.visit_minutes(self.view, batch, batch.minutes)
         return batch
 
     def draw_visits(self) -> VisitDraws:
@@ -190,11 +191,12 @@ class SIDLModel(mesa.Model):
         batch = self.make_batch(users)
         self._account(batch, visit(self, batch, draws, users, self.rules, PROVIDERS.index("sidl")))
 
-    def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: int, minutes: float,
+    def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: str, minutes: float,
                         g: np.ndarray) -> None:
         """Activities another provider delivers (R3): its own offer, no relationship, no SIDL rules.
 
-        ``g`` is the handle of the stream the provider's visits draw from (:meth:`sim.world.streams.Streams.handle`).
+        ``provider`` is a name of :data:`sim.world.organisation.PROVIDERS`; ``g`` is the handle of the stream
+        the provider's visits draw from (:meth:`sim.world.streams.Streams.handle`).
         """
         s, a, pars = self.users_state, self.assessment, self.params
         v = users.size
@@ -204,7 +206,8 @@ class SIDLModel(mesa.Model):
             plan=np.zeros((v, act.N_ACTIVITIES), dtype=bool), goal=a.goal[users], courage=s.courage[users],
             with_worker=False,
         )
-        visit(self, batch, draws, np.arange(v), RuleSet([OnlyActivities(allowed, act.PLACE)]), provider)
+        offer = RuleSet([OnlyActivities(allowed, act.PLACE)])
+        visit(self, batch, draws, np.arange(v), offer, PROVIDERS.index(provider))
 
     def _account(self, batch: VisitBatch, out: Outcome) -> None:
         """Worker time by category, continuity, and who met whom (for rotation)."""
@@ -220,3 +223,51 @@ class SIDLModel(mesa.Model):
         self.fit_n += out.activities
         self._met_users.append(batch.users)
         self._met_workers.append(out.worker_ids)
+
+
+class RulesView:
+    """The model as its rules see it (:class:`sim.rules.view.DayView`): the day, the sizes, one read-only
+    array and the four actions; nothing else of the model is in reach of a rule."""
+
+    __slots__ = ("_model", "landscape")
+
+    def __init__(self, model: SIDLModel) -> None:
+        self._model = model
+        self.landscape = model.users_state.landscape.view()
+        self.landscape.flags.writeable = False
+
+    @property
+    def day(self) -> int:
+        return self._model.day
+
+    @property
+    def weekday(self) -> int:
+        return self._model.weekday
+
+    @property
+    def n_users(self) -> int:
+        return self._model.users_state.n
+
+    @property
+    def n_workers(self) -> int:
+        return self._model.worker_uid.size
+
+    def stream(self, name: str) -> np.random.Generator:
+        return self._model.streams[name]
+
+    def handle(self, name: str) -> np.ndarray:
+        return self._model.streams.handle(name)
+
+    def replace_worker(self, slot: int) -> None:
+        self._model.replace_worker(slot)
+
+    def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: str, minutes: float,
+                        g: np.ndarray) -> None:
+        self._model.provider_visits(users, allowed, provider, minutes, g)
+
+    def review_plans(self) -> None:
+        renew_goals(self._model.users_state, self._model.assessment)
+
+    def meet_needs(self, met: np.ndarray) -> None:
+        needs = self._model.users_state.needs
+        needs -= met & (needs >= 1)

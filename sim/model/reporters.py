@@ -3,21 +3,20 @@
 Loneliness is reported on the UCLA-3 scale (3-9, lonely at >= 6) as
 ``3 + 6 x loneliness``, so a user is lonely when internal loneliness >= 0.5;
 wellbeing on the WEMWBS scale (14-70) as ``14 + 56 x wellbeing`` (ODD §8).
+The model measured is the :class:`sim.model.model.SIDLModel` (named, not imported:
+the model imports this module).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
 
 from sim.model import dynamics, kernels
-
-if TYPE_CHECKING:
-    from sim.model.model import SIDLModel
 
 LONELY_AT_UCLA3 = 6.0
 #: Internal loneliness at which UCLA-3 reaches the lonely threshold.
@@ -32,7 +31,7 @@ def wemwbs(wellbeing: np.ndarray) -> np.ndarray:
     return 14.0 + 56.0 * wellbeing
 
 
-def landscape_size(m: SIDLModel) -> np.ndarray:
+def landscape_size(m: mesa.Model) -> np.ndarray:
     """Shared places each user can use alone (home not counted)."""
     return m.users_state.landscape[:, 1:].sum(axis=1)
 
@@ -46,7 +45,7 @@ TIMESERIES: tuple[str, ...] = (
 )
 
 
-def measure(m: SIDLModel, out: np.ndarray) -> None:
+def measure(m: mesa.Model, out: np.ndarray) -> None:
     """Today's row of the time series into ``out``, in one pass over the state (:func:`sim.model.kernels.daily_means`).
 
     Means are summed in numpy's pairwise order, so they equal ``x.sum() / x.size``.
@@ -70,7 +69,7 @@ class DailyCollector(mesa.DataCollector):
         self._rows = np.empty((days + 1, len(TIMESERIES)))
         self._n = 0
 
-    def collect(self, model: SIDLModel) -> None:
+    def collect(self, model: mesa.Model) -> None:
         if self._n == len(self._rows):
             self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
         measure(model, self._rows[self._n])
@@ -99,7 +98,7 @@ class DailyCollector(mesa.DataCollector):
 
 
 #: Per-user snapshots for ``users.parquet`` (``<x>_start`` / ``<x>_end``).
-USER_SNAPSHOT: dict[str, Callable[[SIDLModel], np.ndarray]] = {
+USER_SNAPSHOT: dict[str, Callable[[mesa.Model], np.ndarray]] = {
     "loneliness": lambda m: ucla3(m.users_state.loneliness),
     "wellbeing": lambda m: wemwbs(m.users_state.wellbeing),
     "self_efficacy": lambda m: m.users_state.self_efficacy.copy(),

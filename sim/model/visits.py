@@ -9,6 +9,9 @@ A user has at most one visit a day.
 Random draws come from the ``visits`` stream as one fixed block per user and
 day (:class:`VisitDraws`), so whether, when and with whom a user is visited
 never shifts another user's draws or another day's.
+
+The ``model`` these functions take is the :class:`sim.model.model.SIDLModel`
+(named, not imported: the model imports this module, not the other way round).
 """
 
 from __future__ import annotations
@@ -16,19 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 
 from sim.model import kernels
 from sim.params.schema import Becoming, ModelParams
+from sim.rules import RuleSet, VisitBatch
 from sim.world import activities as act
 from sim.world.places import MODE_NAMES, TRANSIT
 from sim.world.trips import FEARS_TRANSIT, MODE_BIT
-
-if TYPE_CHECKING:
-    from sim.model.model import SIDLModel
-    from sim.rules import RuleSet
 
 N_MODES = len(MODE_NAMES)
 IS_TALK = act.CATEGORY == act.TALK
@@ -67,24 +67,6 @@ class VisitDraws:
 
 
 @dataclass
-class VisitBatch:
-    """Today's visits: who is visited, by which worker slot, for how long; what the rules' hooks see."""
-
-    day: int
-    users: np.ndarray  # (V,) user index
-    workers: np.ndarray  # (V,) worker slot
-    minutes: np.ndarray  # (V,) visit length
-    plan: np.ndarray  # (V, A) formal plan items of each user
-    goal: np.ndarray  # (V,) activity index of each plan's goal
-    courage: np.ndarray  # (V,) today's courage
-    with_worker: bool = True  # a SIDL visit (relation, talk, dares), not another provider's activity
-
-    @property
-    def size(self) -> int:
-        return self.users.size
-
-
-@dataclass
 class Outcome:
     """The day's sums for the worker-time accounts (model._account)."""
 
@@ -111,7 +93,7 @@ class Workspace:
     no slowing), which hooks never write into.
     """
 
-    def __init__(self, model: SIDLModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         s, t, pars, n = model.users_state, model.trips, model.params, model.users_state.n
         self.state = (s.needs, s.self_efficacy, s.wellbeing, s.anxiety, s.contacts_today, s.landscape, s.fear_place,
                       s.fear_transit, s.tie_start, s.tie_strength, s.courage, s.alliance, s.knowledge, s.bond_worker,
@@ -148,7 +130,7 @@ def kernel_params(pars: ModelParams) -> tuple[tuple, ...]:
     )
 
 
-def visit(model: SIDLModel, batch: VisitBatch, draws: VisitDraws, draw_row: np.ndarray, rules: RuleSet,
+def visit(model: mesa.Model, batch: VisitBatch, draws: VisitDraws, draw_row: np.ndarray, rules: RuleSet,
           provider: int) -> Outcome:
     """M2-M8: the batch's visits negotiated, lived and logged, within the rules.
 
@@ -181,14 +163,14 @@ def visit(model: SIDLModel, batch: VisitBatch, draws: VisitDraws, draw_row: np.n
 
     ``draws`` holds today's draws by row; visit ``v`` uses row ``draw_row[v]``.
     """
-    w, v = model.work, batch.size
+    w, v, view = model.work, batch.size, model.view
     terms = (
-        rules.allowed_activities(model, batch, w.all_activities[:v]),
-        rules.travel_modes(model, batch, w.all_modes[:v]),
-        rules.travel_factors(model, batch, w.same_speed[:v]),
-        rules.pushed_challenges(model, batch, w.nothing_pushed[:v]),
-        rules.talk_share(model, batch, w.talk_share[:v]),
-        rules.documentation_minutes(model, batch, w.documentation[:v]),
+        rules.allowed_activities(view, batch, w.all_activities[:v]),
+        rules.travel_modes(view, batch, w.all_modes[:v]),
+        rules.travel_factors(view, batch, w.same_speed[:v]),
+        rules.pushed_challenges(view, batch, w.nothing_pushed[:v]),
+        rules.talk_share(view, batch, w.talk_share[:v]),
+        rules.documentation_minutes(view, batch, w.documentation[:v]),
     )
     columns, row = model.events.reserve(v * w.slots)
     *sums, end = kernels.visit_day(
@@ -200,7 +182,7 @@ def visit(model: SIDLModel, batch: VisitBatch, draws: VisitDraws, draw_row: np.n
     return Outcome(*sums)
 
 
-def travel_options(model: SIDLModel, users: np.ndarray, modes: np.ndarray, factors: np.ndarray,
+def travel_options(model: mesa.Model, users: np.ndarray, modes: np.ndarray, factors: np.ndarray,
                    dare: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Mode, round-trip minutes and fear per visit and activity (M5), as :func:`visit` finds them (for inspection)."""
     s, t = model.users_state, model.trips

@@ -41,9 +41,17 @@ NOT_RUN = "not run yet"
 
 
 def run_id(cfg: SimConfig) -> str:
-    """Content hash of a resolved config: equal configs, equal ids, whatever the launcher."""
-    text = json.dumps(dataclasses.asdict(cfg), sort_keys=True, separators=(",", ":"))
+    """Content hash of a resolved config: equal configs, equal ids, whatever the launcher.
+
+    An empty list (``regime.extra_rules`` with no rule of one's own) adds nothing to a config and is
+    left out of the hash, so a config's id is the same as before the key existed.
+    """
+    text = json.dumps(_without_empty_lists(dataclasses.asdict(cfg)), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:ID_LENGTH]
+
+
+def _without_empty_lists(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _without_empty_lists(v) if isinstance(v, dict) else v for k, v in data.items() if v != []}
 
 
 def source_fingerprint(package: Path, conf: Path) -> str:

@@ -1,7 +1,8 @@
 """How a parameter is declared: default, unit and allowed range, one line each.
 
 The range a field declares in its metadata is what :mod:`sim.config.validate`
-checks, with the key, the value and the range in the message.
+checks, with the key, the value and the range in the message; every layer
+reports bad input as :class:`ConfigError`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from dataclasses import field
 from typing import Any
 
 INF = float("inf")
+
+
+class ConfigError(ValueError):
+    """A parameter is unknown, of the wrong type or out of its range (the message: key, value, what is allowed)."""
 
 
 def p(default: Any, unit: str, lo: float = -INF, hi: float = INF) -> Any:

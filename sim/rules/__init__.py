@@ -1,18 +1,30 @@
 """Management rules: small objects whose hooks the model consults (see :mod:`sim.rules.base`).
 
-Importing this package registers every rule; hooks fold in the order below.
+Importing this package imports every module in it, so each built-in rule
+registers itself (a new rule is a new file here, nothing else to list); the
+order of their hooks is their declared ``priority``, not the order of files.
 """
 
-from sim.rules.base import REGISTRY, OnlyActivities, Rule, RuleSet, build_rules, management_rules, register
-from sim.rules.car_ban import CarBan
-from sim.rules.in_home_only import InHomeOnly
-from sim.rules.no_support import NoSupport
-from sim.rules.rigid_plan import RigidPlan
-from sim.rules.rotation import Rotation
-from sim.rules.split_social import SplitSocial
-from sim.rules.time_monitoring import TimeMonitoring
+import importlib
+import pkgutil
+
+from sim.rules.base import (
+    REGISTRY,
+    OnlyActivities,
+    Rule,
+    RuleSet,
+    build_rules,
+    management_rules,
+    plugin_spec,
+    register,
+    rule_class,
+)
+from sim.rules.view import DayView, VisitBatch
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
-    "REGISTRY", "CarBan", "InHomeOnly", "NoSupport", "OnlyActivities", "RigidPlan", "Rotation", "Rule", "RuleSet",
-    "SplitSocial", "TimeMonitoring", "build_rules", "management_rules", "register",
+    "REGISTRY", "DayView", "OnlyActivities", "Rule", "RuleSet", "VisitBatch", "build_rules", "management_rules",
+    "plugin_spec", "register", "rule_class",
 ]

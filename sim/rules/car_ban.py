@@ -9,8 +9,11 @@ where they can walk, unless brave (handled by the travel choice in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from sim.params.fields import p, prob
 from sim.rules.base import Rule, register
 from sim.world.places import CAR, TRANSIT, WALK
 
@@ -20,20 +23,29 @@ class CarBan(Rule):
     """No car on a share ``strength`` of visits; trips on foot or by transit slowed by ``travel_factor``."""
 
     name = "car_ban"
+    priority = 10
 
-    def bind(self, model) -> None:
-        super().bind(model)
-        self.banned = np.zeros(model.users_state.n, dtype=bool)
+    @dataclass
+    class Params:
+        """R2: the worker may not drive the user; walking and public transport only (002 §3.4)."""
 
-    def on_day(self, model) -> None:
-        self.banned = self.rng.random(model.users_state.n) < self.params["strength"]
+        strength: float = prob(1.0, "share of visits without a car")
+        travel_factor: float = p(2.5, "slow-down of walking/transit trips with a user (waits, pace, transfers)",
+                                 1.0, 10.0)
 
-    def travel_modes(self, model, batch, mask: np.ndarray) -> np.ndarray:
+    def bind(self, view) -> None:
+        super().bind(view)
+        self.banned = np.zeros(view.n_users, dtype=bool)
+
+    def on_day(self, view) -> None:
+        self.banned = self.rng.random(view.n_users) < self.params.strength
+
+    def travel_modes(self, view, batch, mask: np.ndarray) -> np.ndarray:
         out = mask.copy()
         out[self.banned[batch.users], CAR] = False
         return out
 
-    def travel_factors(self, model, batch, factors: np.ndarray) -> np.ndarray:
+    def travel_factors(self, view, batch, factors: np.ndarray) -> np.ndarray:
         out = factors.copy()
-        out[np.flatnonzero(self.banned[batch.users])[:, None], [WALK, TRANSIT]] *= self.params["travel_factor"]
+        out[np.flatnonzero(self.banned[batch.users])[:, None], [WALK, TRANSIT]] *= self.params.travel_factor
         return out

@@ -7,8 +7,11 @@ out nor learns to.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from sim.params.fields import prob
 from sim.rules.base import Rule, register
 from sim.world import activities as act
 
@@ -20,11 +23,18 @@ class InHomeOnly(Rule):
     """Only activities at home; outside needs met elsewhere at ``elsewhere_rate`` per day."""
 
     name = "in_home_only"
+    priority = 20
 
-    def on_day(self, model) -> None:
-        needs = model.users_state.needs
-        met = (self.rng.random((needs.shape[0], len(OUTSIDE_NEEDS))) < self.params["elsewhere_rate"])
-        needs[:, OUTSIDE_NEEDS] -= met & (needs[:, OUTSIDE_NEEDS] >= 1)
+    @dataclass
+    class Params:
+        """R4: the SIDL worker may not work outside the user's home (002 §4.2)."""
 
-    def allowed_activities(self, model, batch, mask: np.ndarray) -> np.ndarray:
+        elsewhere_rate: float = prob(0.05, "chance per day an outside need is met by another service instead")
+
+    def on_day(self, view) -> None:
+        met = np.zeros((view.n_users, act.N_NEEDS), dtype=bool)
+        met[:, OUTSIDE_NEEDS] = self.rng.random((view.n_users, len(OUTSIDE_NEEDS))) < self.params.elsewhere_rate
+        view.meet_needs(met)
+
+    def allowed_activities(self, view, batch, mask: np.ndarray) -> np.ndarray:
         return mask & ~act.OUTSIDE

@@ -12,7 +12,8 @@ class NoSupport(Rule):
     """No visit ever takes place."""
 
     name = "no_support"
+    priority = 30
     restricts = False
 
-    def visits_today(self, model, due: np.ndarray) -> np.ndarray:
+    def visits_today(self, view, due: np.ndarray) -> np.ndarray:
         return np.zeros_like(due)

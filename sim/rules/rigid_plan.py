@@ -8,10 +8,12 @@ plan is reviewed once a year.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from sim.params.fields import p, prob
 from sim.rules.base import Rule, register
-from sim.world.organisation import renew_goals
 
 
 @register
@@ -19,25 +21,33 @@ class RigidPlan(Rule):
     """Visits hold to plan items (a share ``strength`` of them); the goal is pushed on schedule."""
 
     name = "rigid_plan"
+    priority = 40
 
-    def bind(self, model) -> None:
-        super().bind(model)
-        n = model.users_state.n
-        self.held = np.zeros(n, dtype=bool)
-        self.next_push = np.full(n, self.params["push_every_days"])
+    @dataclass
+    class Params:
+        """R1: content held to the formal plan; its goal pushed on schedule (002 §3.4)."""
 
-    def on_day(self, model) -> None:
-        self.held = self.rng.random(model.users_state.n) < self.params["strength"]
-        if model.day > 0 and model.day % self.params["review_days"] == 0:
-            renew_goals(model.users_state, model.assessment)
+        strength: float = prob(1.0, "share of visits held strictly to plan items")
+        push_every_days: int = p(14, "days between pushes of the plan's goal, regardless of readiness", 1, 3650)
+        review_days: int = p(365, "days between plan reviews (a new goal once the old one is met)", 1, 3650)
 
-    def allowed_activities(self, model, batch, mask: np.ndarray) -> np.ndarray:
+    def bind(self, view) -> None:
+        super().bind(view)
+        self.held = np.zeros(view.n_users, dtype=bool)
+        self.next_push = np.full(view.n_users, self.params.push_every_days)
+
+    def on_day(self, view) -> None:
+        self.held = self.rng.random(view.n_users) < self.params.strength
+        if view.day > 0 and view.day % self.params.review_days == 0:
+            view.review_plans()
+
+    def allowed_activities(self, view, batch, mask: np.ndarray) -> np.ndarray:
         held = self.held[batch.users]
         return mask & (batch.plan | ~held[:, None])
 
-    def pushed_challenges(self, model, batch, mask: np.ndarray) -> np.ndarray:
-        due = model.day >= self.next_push[batch.users]
+    def pushed_challenges(self, view, batch, mask: np.ndarray) -> np.ndarray:
+        due = view.day >= self.next_push[batch.users]
         out = mask.copy()
         out[np.flatnonzero(due), batch.goal[due]] = True
-        self.next_push[batch.users[due]] = model.day + self.params["push_every_days"]
+        self.next_push[batch.users[due]] = view.day + self.params.push_every_days
         return out

@@ -8,8 +8,11 @@ with each change (M8).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from sim.params.fields import p, prob
 from sim.rules.base import Rule, register
 from sim.world.organisation import chance_per_day
 
@@ -19,26 +22,36 @@ class Rotation(Rule):
     """Visits by any worker (``any_worker_share``), re-tendering, extra turnover."""
 
     name = "rotation"
+    priority = 50
 
-    def bind(self, model) -> None:
-        super().bind(model)
-        self.any = np.zeros(model.users_state.n, dtype=bool)
-        self.other = np.zeros(model.users_state.n, dtype=int)
+    @dataclass
+    class Params:
+        """R6: procurement and scheduling change who visits (002 §1 purchaser-provider, §3.2)."""
+
+        any_worker_share: float = prob(0.5, "share of visits made by any free worker, not the regular one")
+        retender_years: float = p(3.0, "years between re-tenderings of the provider", 0.1, 100.0)
+        provider_change_prob: float = prob(0.5, "chance a re-tendering changes the provider (all staff new)")
+        extra_turnover_per_year: float = prob(0.1, "staff turnover per year on top of the organisation's")
+
+    def bind(self, view) -> None:
+        super().bind(view)
+        self.any = np.zeros(view.n_users, dtype=bool)
+        self.other = np.zeros(view.n_users, dtype=int)
         self.retenders = 0
 
-    def on_day(self, model) -> None:
-        n, n_workers = model.users_state.n, model.worker_uid.size
-        self.any = self.rng.random(n) < self.params["any_worker_share"]
+    def on_day(self, view) -> None:
+        n, n_workers = view.n_users, view.n_workers
+        self.any = self.rng.random(n) < self.params.any_worker_share
         self.other = self.rng.integers(0, n_workers, n)
-        p_day = chance_per_day(self.params["extra_turnover_per_year"])
+        p_day = chance_per_day(self.params.extra_turnover_per_year)
         leave, tender = self.rng.random(n_workers), self.rng.random()
         for slot in np.flatnonzero(leave < p_day):
-            model.replace_worker(int(slot))
-        period = max(1, round(self.params["retender_years"] * 365.25))
-        if model.day > 0 and model.day % period == 0 and tender < self.params["provider_change_prob"]:
+            view.replace_worker(int(slot))
+        period = max(1, round(self.params.retender_years * 365.25))
+        if view.day > 0 and view.day % period == 0 and tender < self.params.provider_change_prob:
             self.retenders += 1
             for slot in range(n_workers):
-                model.replace_worker(slot)
+                view.replace_worker(slot)
 
-    def assign_workers(self, model, batch, workers: np.ndarray) -> np.ndarray:
+    def assign_workers(self, view, batch, workers: np.ndarray) -> np.ndarray:
         return np.where(self.any[batch.users], self.other[batch.users], workers)

@@ -9,13 +9,14 @@ relationship: no alliance, no knowledge of the user, no push to dare.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from sim.model.events import PROVIDERS
+from sim.params.fields import p, prob
 from sim.rules.base import Rule, register
 from sim.world import activities as act
 
-PROVIDER = PROVIDERS.index("social_provider")
 DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -24,29 +25,40 @@ class SplitSocial(Rule):
     """No social activities in SIDL; an application queue and another provider instead."""
 
     name = "split_social"
+    priority = 60
 
-    def bind(self, model) -> None:
-        super().bind(model)
-        n = model.users_state.n
+    @dataclass
+    class Params:
+        """R3: social activities leave SIDL for a separate, applied-for intervention (002 §3.4, §4.2)."""
+
+        decision_days: int = p(90, "days from application to decision", 0, 3650)
+        refusal_prob: float = prob(0.3, "chance an application is refused")
+        reapply_days: int = p(365, "days after a refusal before the user applies again", 1, 3650)
+        activities_per_month: float = p(1.0, "social activities a month the other provider delivers", 0.0, 31.0)
+        session_minutes: int = p(120, "length of the other provider's session, travel included, minutes", 10, 600)
+
+    def bind(self, view) -> None:
+        super().bind(view)
+        n = view.n_users
         self.granted = np.zeros(n, dtype=bool)
-        self.decision_day = np.full(n, self.params["decision_days"])  # everyone applies at day 0
+        self.decision_day = np.full(n, self.params.decision_days)  # everyone applies at day 0
         self.granted_day = np.full(n, -1)
         self.refusals = 0
 
-    def on_day(self, model) -> None:
-        n, day = model.users_state.n, model.day
+    def on_day(self, view) -> None:
+        n, day = view.n_users, view.day
         decide_draw, deliver_draw = self.rng.random((2, n))
         decide = ~self.granted & (self.decision_day == day)
-        refused = decide & (decide_draw < self.params["refusal_prob"])
+        refused = decide & (decide_draw < self.params.refusal_prob)
         self.refusals += int(refused.sum())
-        self.decision_day[refused] = day + self.params["reapply_days"] + self.params["decision_days"]
+        self.decision_day[refused] = day + self.params.reapply_days + self.params.decision_days
         newly = decide & ~refused
         self.granted |= newly
         self.granted_day[newly] = day
-        rate = self.params["activities_per_month"] / DAYS_PER_MONTH
+        rate = self.params.activities_per_month / DAYS_PER_MONTH
         users = np.flatnonzero(self.granted & (deliver_draw < rate))
         if users.size:
-            model.provider_visits(users, act.IS_SOCIAL, PROVIDER, self.params["session_minutes"], self.handle)
+            view.provider_visits(users, act.IS_SOCIAL, "social_provider", self.params.session_minutes, self.handle)
 
-    def allowed_activities(self, model, batch, mask: np.ndarray) -> np.ndarray:
+    def allowed_activities(self, view, batch, mask: np.ndarray) -> np.ndarray:
         return mask & ~act.IS_SOCIAL

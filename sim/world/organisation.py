@@ -17,6 +17,8 @@ from sim.world import activities as act
 from sim.world.population import UserState
 
 WEEKDAYS = 5
+#: Who delivers an activity: the SIDL worker, or another provider (R3).
+PROVIDERS: tuple[str, ...] = ("sidl", "social_provider")
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def test_p3_split_social_zero_social_with_worker_delay_and_refusals(runs):
         social = ev[ev["activity"].map(act.NAMES.index).map(lambda a: act.IS_SOCIAL[a])]
         assert (social["provider"] != "sidl").all()
         rule = m.rules.rules[0]
-        assert social["day"].min() >= rule.params["decision_days"]
+        assert social["day"].min() >= rule.params.decision_days
         assert rule.refusals > 0
 
 
