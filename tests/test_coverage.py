@@ -11,11 +11,14 @@ import pytest
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
-from sim.apps import cli  # noqa: F401  (registers the experiments' resolvers)
+from sim.apps import cli
+from sim.apps.cli import FACTORIAL_RESOLVER
 from sim.apps.progress import count_runs, sweep_values
-from sim.apps.sweep import FACTORIAL_RESOLVER, sweep_plan
+from sim.apps.sweep import sweep_plan
 from sim.config.packaged import CONF_DIR, EXPERIMENTS_DIR, experiment_names, group_options
 from sim.rules import REGISTRY, Rule, management_rules
+
+cli.prepare_hydra()  # the experiments' resolvers, as python -m sim.sweep has them
 
 #: What the shipped experiments claim to cover; a claim dropped (say, for a hand-written list) fails.
 CLAIMS = {"demo": "regimes", "regime_comparison": "regimes", "rule_decomposition": "rules"}

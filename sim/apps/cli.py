@@ -24,17 +24,31 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.apps.progress import sweep_values
-from sim.apps.sweep import FACTORIAL_RESOLVER, rule_factorial
 from sim.config.packaged import CONF_DIR, group_options, store_schema
 from sim.config.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
 from sim.outputs import outcomes
 from sim.outputs.store import NOT_RUN, clear_failure, record_failure, resolver_run_id, run_id, why_unfinished
+from sim.rules import management_rules
 
 GROUPS = ("scenario", "regime")
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                     "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}
 #: What a single run prints: each headline outcome, after its value at the start where there is one.
 HEADLINE = tuple(name for end in outcomes.HEADLINE for name in (outcomes.start_of(end), end) if name)
+
+#: OmegaConf resolver name of :func:`rule_factorial` (registered by :func:`sim.apps.cli.prepare_hydra`).
+FACTORIAL_RESOLVER = "sim_rule_factorial"
+
+
+def rule_factorial(others: dict[str, Any] | None = None) -> dict[str, str]:
+    """Sweeper params of the full 2^k factorial: ``regime.<rule>.enabled: true,false`` for each of the
+    k management rules (:func:`sim.rules.management_rules`, in fold order), then ``others`` (e.g. the seeds).
+
+    Used in an experiment as ``hydra.sweeper.params: ${sim_rule_factorial:{seed: "range(1,11)"}}``.
+    """
+    params = {f"regime.{rule}.enabled": "true,false" for rule in management_rules()}
+    return params | {str(k): str(v) for k, v in (others or {}).items()}
+
 
 def _checked_before_launch(self: Sweeper, batch: Any) -> None:
     """Skip Hydra's own check of a sweep batch: it composes every job's config in the launching

@@ -12,33 +12,18 @@ are kept (:mod:`sim.outputs.store`).
 Experiments name what they cover rather than list it, so a new rule or regime joins them
 without an edit: ``regime: glob(*)`` sweeps every regime in ``conf/regime/``, and
 ``params: '${sim_rule_factorial:{seed: "range(1,11)"}}'`` is the full factorial over every
-management rule (:func:`rule_factorial`).
+management rule (:func:`sim.apps.cli.rule_factorial`).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 from omegaconf import OmegaConf
 
 from sim.config.packaged import EXPERIMENTS_DIR, experiment_names
 from sim.config.validate import ConfigError
-from sim.rules import management_rules
-
-#: OmegaConf resolver name of :func:`rule_factorial` (registered by :func:`sim.apps.cli.prepare_hydra`).
-FACTORIAL_RESOLVER = "sim_rule_factorial"
-
-
-def rule_factorial(others: dict[str, Any] | None = None) -> dict[str, str]:
-    """Sweeper params of the full 2^k factorial: ``regime.<rule>.enabled: true,false`` for each of the
-    k management rules (:func:`sim.rules.management_rules`, in fold order), then ``others`` (e.g. the seeds).
-
-    Used in an experiment as ``hydra.sweeper.params: ${sim_rule_factorial:{seed: "range(1,11)"}}``.
-    """
-    params = {f"regime.{rule}.enabled": "true,false" for rule in management_rules()}
-    return params | {str(k): str(v) for k, v in (others or {}).items()}
 
 
 def sweep_plan(name: str, overrides: list[str]) -> tuple[Path, list[str]]:
