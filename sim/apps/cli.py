@@ -22,12 +22,11 @@ from hydra.plugins.sweeper import Sweeper
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.packaged import CONF_DIR, group_options
+from sim.config.packaged import CONF_DIR
 from sim.config.schema import SimConfig
-from sim.config.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
+from sim.config.validate import GROUPS, ConfigError, check_key, check_option, config_from_dict
 from sim.outputs.store import clear_failure, finished, record_failure, resolver_run_id, run_id
 
-GROUPS = ("scenario", "regime")
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                     "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}
 HEADLINE = (
@@ -79,19 +78,11 @@ def check_overrides(args: list[str]) -> None:
         key = ov.key_or_group
         if key.startswith("hydra") or ov.is_delete():
             continue
-        if key in GROUPS:
-            options = group_options(key)
-            for value in _values(ov):
-                if str(value) not in options:
-                    raise ConfigError(f"{key}={value}: unknown {key}; allowed: {', '.join(options)}")
-            continue
-        found = leaf_field(key)
-        if found is None:
-            raise ConfigError(f"{key}: unknown key; allowed under {key.rpartition('.')[0] or 'the top level'}: "
-                              f"{', '.join(allowed_under(key))}")
-        typ, field = found
         for value in _values(ov):
-            check_value(key, value, typ, field)
+            if key in GROUPS:
+                check_option(key, value)
+            else:
+                check_key(key, value)
 
 
 def _remove_if_empty(path: Path) -> None:

@@ -24,7 +24,7 @@ from SALib.sample import morris as morris_sample
 from sim.config.packaged import CONF_DIR
 from sim.config.validate import ConfigError, config_from_dict, leaf_field, nested
 from sim.outputs.files import write_json, write_parquet
-from sim.outputs.store import finished, record_failure, run_id
+from sim.outputs.store import run_id
 
 
 def merge(a: dict, b: dict) -> dict:
@@ -53,17 +53,10 @@ def point_config(spec: dict, regime: str, values: dict[str, float]) -> dict:
 
 
 def run_point(cfg_dict: dict, folder: Path) -> str:
-    from sim.outputs.runner import run
+    """``kept``, ``done`` or ``failed`` (recorded in the folder; the screening goes on)."""
+    from sim.outputs.runner import run_in_store
 
-    cfg = config_from_dict(cfg_dict)
-    if finished(folder, run_id(cfg)):
-        return "kept"
-    try:
-        run(cfg, folder)
-    except Exception as err:  # recorded, the screening goes on
-        record_failure(folder, cfg, err)
-        return "failed"
-    return "done"
+    return run_in_store(config_from_dict(cfg_dict), folder)[0]
 
 
 def main(spec_path: Path, overrides: list[str]) -> Path:
