@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -83,12 +84,8 @@ def _row(cfg: SimConfig, store: Path | None) -> tuple[dict[str, Any] | None, dic
     return run_row(run_id(model.cfg), run_dir_name(model.cfg), round(wall, 3), summary), None, True
 
 
-def _batch(indexed: list[tuple[int, SimConfig]], store: Path | None) -> list[tuple[int, Any, Any, bool]]:
-    return [(i, *_row(cfg, store)) for i, cfg in indexed]
-
-
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def _indexed_row(i: int, cfg: SimConfig, store: Path | None) -> tuple[int, Any, Any, bool]:
+    return (i, *_row(cfg, store))
 
 
 def run_many(configs: Iterable[SimConfig], n_jobs: int | None = None, store: str | Path | None = None,
@@ -129,18 +126,35 @@ def run_many(configs: Iterable[SimConfig], n_jobs: int | None = None, store: str
 
 
 def _results(indexed: list[tuple[int, SimConfig]], store: Path | None, n_jobs: int) -> Iterable[tuple]:
-    """Each run's (index, row, failure, ran now), as runs end: batches over ``n_jobs`` worker processes."""
+    """Each run's (index, row, failure, ran now), as runs end, from ``n_jobs`` worker processes.
+
+    joblib (loky workers, kept for the next call) sends the runs in batches sized to take a
+    fraction of a second or more, so the parent handles a batch, not each run.
+    """
     if n_jobs == 1 or len(indexed) <= 1:
-        for item in indexed:
-            yield from _batch([item], store)
+        yield from (_indexed_row(i, cfg, store) for i, cfg in indexed)
         return
     from joblib import Parallel, delayed
 
-    # a few batches per worker: the parent handles a batch, not each run, and the workers stay busy to the end
-    size = max(1, len(indexed) // (4 * n_jobs))
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    for batch in parallel(delayed(_batch)(chunk, store) for chunk in _chunks(indexed, size)):
-        yield from batch
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size="auto")
+    yield from parallel(delayed(_worker_row)(i, cfg, store) for i, cfg in indexed)
+
+
+_settled = False  # set in a worker process once its long-lived objects are frozen
+
+
+def _worker_row(i: int, cfg: SimConfig, store: Path | None) -> tuple[int, Any, Any, bool]:
+    """:func:`_indexed_row` in a worker process. After the worker's first run, what it has imported
+    and set up for good (numpy, pandas, Mesa, numba's compiled kernels: ~240,000 objects) is moved out of
+    the garbage collector's sight (:func:`gc.freeze`): loky's workers collect garbage between tasks, and a
+    full collection over all of that costs 0.05-0.3 s, as much as a run, while a run leaves ~1,000 objects."""
+    global _settled
+    out = _indexed_row(i, cfg, store)
+    if not _settled:
+        gc.collect()
+        gc.freeze()
+        _settled = True
+    return out
 
 
 def compare(runs: pd.DataFrame, baseline: str = "trust_based", outcomes: Sequence[str] | None = None) -> pd.DataFrame:

@@ -159,9 +159,11 @@ class SIDLModel(mesa.Model):
         n = self.users_state.n
         if not self._met_users:
             return np.zeros(n, dtype=np.int64)
-        pairs = np.unique(np.stack([np.concatenate(self._met_users), np.concatenate(self._met_workers)]), axis=1)
-        self._met_users, self._met_workers = [pairs[0]], [pairs[1]]
-        return np.bincount(pairs[0], minlength=n)
+        # each (user, worker) pair as one integer: a 1-d unique is a plain sort, several times faster than axis=1
+        key = np.unique(np.concatenate(self._met_workers).astype(np.int64) * n + np.concatenate(self._met_users))
+        users, workers = key % n, key // n
+        self._met_users, self._met_workers = [users], [workers]
+        return np.bincount(users, minlength=n)
 
     # -- organisation -----------------------------------------------------------
     @property
