@@ -140,11 +140,11 @@ def test_extra_rules_reach_the_config():
 def test_run_one_without_out_writes_nothing(tmp_path):
     work, tmp = tmp_path / "work", tmp_path / "tmp"
     work.mkdir(), tmp.mkdir()
-    code = ("import sim; r = sim.run_one(sim.configure('classroom', overrides={'scenario.days': 20})); "
-            "print(len(r.timeseries), len(r.users), len(r.visits) > 0, r.summary['days'])")
+    code = ("import sys, sim; r = sim.run_one(sim.configure('classroom', overrides={'scenario.days': 20})); "
+            "print(len(r.timeseries), len(r.users), len(r.visits) > 0, r.summary['days'], 'hydra' in sys.modules)")
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)}
     res = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True, check=True)
-    assert res.stdout.split() == ["21", "12", "True", "20"]
+    assert res.stdout.split() == ["21", "12", "True", "20", "False"]  # and no Hydra imported
     assert list(work.iterdir()) == [] and list(tmp.iterdir()) == []
 
 
