@@ -56,15 +56,33 @@ def swept_keys(configs: pd.DataFrame) -> list[str]:
     return [c for c in varying if c not in ("seed", "regime.name")]
 
 
+def run_row(run_id: str, run_dir: str, wall_seconds: float | None, summary: dict[str, Any]) -> dict[str, Any]:
+    """One run's row of the runs table before its swept parameters join: ids, wall time, outcomes.
+
+    Outcomes in the order of ``summary.json`` (sorted by name), whether read from it or from memory.
+    """
+    return {"run_id": run_id, "run_dir": run_dir, "wall_seconds": wall_seconds, **dict(sorted(summary.items()))}
+
+
+def folder_row(folder: Path) -> dict[str, Any]:
+    """:func:`run_row` of a finished run folder, from its ``summary.json`` and ``run.json``."""
+    summary = json.loads((folder / "summary.json").read_text())
+    run = json.loads((folder / "run.json").read_text())
+    return run_row(run.get("run_id", folder.name), folder.name, run.get("wall_seconds"), summary)
+
+
 def load_runs(folders: list[Path]) -> tuple[pd.DataFrame, list[str]]:
     """The runs table of intact run folders and the names of its swept-parameter columns."""
     rows, configs = [], []
     for folder in folders:
-        summary = json.loads((folder / "summary.json").read_text())
-        run = json.loads((folder / "run.json").read_text())
         configs.append(flatten(OmegaConf.to_container(OmegaConf.load(folder / "config.yaml"))))
-        rows.append({"run_id": run.get("run_id", folder.name), "run_dir": folder.name,
-                     "wall_seconds": run.get("wall_seconds"), **summary})
+        rows.append(folder_row(folder))
+    runs, swept = runs_table(rows, configs)
+    return runs.sort_values(["regime", "seed", "run_id"], kind="stable").reset_index(drop=True), swept
+
+
+def runs_table(rows: list[dict[str, Any]], configs: list[dict[str, Any]]) -> tuple[pd.DataFrame, list[str]]:
+    """The runs table (in the order given) from each run's :func:`run_row` and flat config; and its swept keys."""
     if not rows:
         return pd.DataFrame(columns=list(ID_COLUMNS)), []
     cfg = pd.DataFrame(configs)
@@ -73,8 +91,7 @@ def load_runs(folders: list[Path]) -> tuple[pd.DataFrame, list[str]]:
     runs = pd.concat([outcomes[["run_id", "run_dir"]], cfg[swept], outcomes.drop(columns=["run_id", "run_dir"])],
                      axis=1)
     first = ["run_id", "run_dir", *swept, "regime", "rules", "seed"]
-    runs = runs[first + [c for c in runs.columns if c not in first]]
-    return runs.sort_values(["regime", "seed", "run_id"], kind="stable").reset_index(drop=True), swept
+    return runs[first + [c for c in runs.columns if c not in first]], swept
 
 
 def load_failures(sweep_dir: Path) -> pd.DataFrame:

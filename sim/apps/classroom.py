@@ -1,7 +1,7 @@
 """Classroom views: two worlds from one seed, side by side, their map, plots and one user's story.
 
 :class:`TwinWorlds` is a Mesa model holding two :class:`sim.model.model.SIDLModel`
-worlds built from the same configs as ``python -m sim.run`` (Hydra compose
+worlds built from the same configs as ``python -m sim.run`` (:func:`sim.configure`
 over ``conf/``) with the same seed, so they start with the same users,
 networks and schedules and differ only by their regime. The drawing and
 narrating functions here are plain Python, used by the Solara app
@@ -10,16 +10,15 @@ narrating functions here are plain Python, used by the Solara app
 
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict
 
 import mesa
 import numpy as np
 from omegaconf import OmegaConf
 
-from sim.config.packaged import CONF_DIR, group_options, store_schema
+from sim.api import configure
+from sim.config.packaged import group_options
 from sim.config.schema import SimConfig
-from sim.config.validate import config_from_dict
 from sim.model.model import SIDLModel
 from sim.model.reporters import ucla3, wemwbs
 from sim.rules import management_rules
@@ -42,24 +41,23 @@ PHRASES = {
     "shopping_centre": "went to the shopping centre", "coffee_and_talk": "had tea and talked",
     "being_there": "just spent time together",
 }
-_compose_lock = threading.Lock()
 
 
 def compose_config(regime: str, rules: tuple[str, ...], n_users: int, n_workers: int, seed: int,
                    overrides: tuple[str, ...] = ()) -> SimConfig:
-    """The same config ``python -m sim.run scenario=classroom regime=<regime> ...`` would run."""
-    from hydra import compose, initialize_config_dir
+    """The same config ``python -m sim.run scenario=classroom regime=<regime> ...`` would run.
 
-    args = ["scenario=classroom", f"regime={regime}", f"scenario.n_users={n_users}",
-            f"scenario.n_workers={n_workers}", f"seed={seed}", *[f"regime.{r}.enabled=true" for r in rules],
-            *overrides]
-    store_schema()
-    with _compose_lock, initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=args)
-    data = OmegaConf.to_container(cfg, resolve=True)
+    ``rules`` are switched on over the regime (named ``<regime>+<rule>+...``); ``overrides``
+    are ``key=value`` texts as on the command line.
+    """
+    keys = {"scenario.n_users": n_users, "scenario.n_workers": n_workers,
+            **{f"regime.{r}.enabled": True for r in rules}}
     if rules:
-        data["regime"]["name"] = "+".join([regime, *rules])
-    return config_from_dict(data)
+        keys["regime.name"] = "+".join([regime, *rules])
+    for text in overrides:
+        key = text.partition("=")[0]
+        keys[key] = OmegaConf.select(OmegaConf.from_dotlist([text]), key)
+    return configure("classroom", regime, seed, keys)
 
 
 def switch_b(rule: str) -> str:

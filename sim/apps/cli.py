@@ -25,12 +25,11 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.apps.progress import sweep_values
 from sim.config.packaged import CONF_DIR, group_options, store_schema
-from sim.config.validate import ConfigError, allowed_under, check_value, config_from_dict, leaf_field
+from sim.config.validate import GROUPS, ConfigError, check_key, check_option, config_from_dict
 from sim.outputs import outcomes
 from sim.outputs.store import NOT_RUN, clear_failure, record_failure, resolver_run_id, run_id, why_unfinished
 from sim.rules import management_rules
 
-GROUPS = ("scenario", "regime")
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                     "--config-dir", "-cd", "--info", "-i", "--experimental-rerun"}
 #: What a single run prints: each headline outcome, after its value at the start where there is one.
@@ -122,23 +121,15 @@ def check_overrides(args: list[str]) -> None:
         key = ov.key_or_group
         if key.startswith("hydra") or ov.is_delete():
             continue
-        if key in GROUPS:
-            options = group_options(key, folders)
-            values = sweep_values(ov)
-            if not values and ov.is_discrete_sweep():
-                raise ConfigError(f"{key}={ov.input_line.partition('=')[2]}: matches no {key}; "
-                                  f"allowed: {', '.join(options)}")
-            for value in values:
-                if str(value) not in options:
-                    raise ConfigError(f"{key}={value}: unknown {key}; allowed: {', '.join(options)}")
-            continue
-        found = leaf_field(key)
-        if found is None:
-            raise ConfigError(f"{key}: unknown key; allowed under {key.rpartition('.')[0] or 'the top level'}: "
-                              f"{', '.join(allowed_under(key))}")
-        typ, field = found
-        for value in sweep_values(ov):
-            check_value(key, value, typ, field)
+        values = sweep_values(ov)
+        if key in GROUPS and not values and ov.is_discrete_sweep():
+            raise ConfigError(f"{key}={ov.input_line.partition('=')[2]}: matches no {key}; "
+                              f"allowed: {', '.join(group_options(key, folders))}")
+        for value in values:
+            if key in GROUPS:
+                check_option(key, value, folders)
+            else:
+                check_key(key, value)
 
 
 def _remove_if_empty(path: Path) -> None:

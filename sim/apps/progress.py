@@ -20,6 +20,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.packaged import group_options
+from sim.outputs.store import progress_line
 
 PROGRESS_FILE = "progress.json"
 
@@ -64,11 +65,6 @@ def tally(sweep_dir: Path, since: float) -> dict[str, int]:
     }
 
 
-def _fmt(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
 class SweepProgress(Callback):
     """Prints ``sweep: k/N runs done (f failed), elapsed, ETA`` after every run of a multirun."""
 
@@ -88,9 +84,4 @@ class SweepProgress(Callback):
         except (OSError, json.JSONDecodeError):
             return  # a single run, not a sweep
         t = tally(sweep_dir, meta["started"])
-        elapsed = time.time() - meta["started"]
-        left = max(meta["total"] - t["done"] - t["failed"], 0)
-        eta = elapsed / t["new"] * left if t["new"] else float("nan")
-        eta_text = _fmt(eta) if eta == eta else "?"
-        print(f"sweep: {t['done']}/{meta['total']} runs done ({t['failed']} failed), "
-              f"elapsed {_fmt(elapsed)}, ETA {eta_text}", flush=True)
+        print(progress_line(t["done"], t["failed"], meta["total"], time.time() - meta["started"], t["new"]), flush=True)

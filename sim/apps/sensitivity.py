@@ -25,7 +25,7 @@ from sim.config.packaged import CONF_DIR, group_options
 from sim.config.validate import ConfigError, config_from_dict, leaf_field, nested
 from sim.outputs import outcomes
 from sim.outputs.files import write_json, write_parquet
-from sim.outputs.store import NOT_RUN, record_failure, run_id, why_unfinished
+from sim.outputs.store import NOT_RUN, run_id, why_unfinished
 
 
 def merge(a: dict, b: dict) -> dict:
@@ -62,15 +62,10 @@ def point_config(spec: dict, regime: str, values: dict[str, float]) -> dict:
 
 
 def run_point(cfg_dict: dict, folder: Path) -> str:
-    from sim.outputs.runner import run
+    """``kept``, ``done`` or ``failed`` (recorded in the folder; the screening goes on)."""
+    from sim.outputs.runner import run_in_store
 
-    cfg = config_from_dict(cfg_dict)
-    try:
-        run(cfg, folder)
-    except Exception as err:  # recorded, the screening goes on
-        record_failure(folder, cfg, err)
-        return "failed"
-    return "done"
+    return run_in_store(config_from_dict(cfg_dict), folder)[0]
 
 
 def main(spec_path: Path, overrides: list[str]) -> Path:

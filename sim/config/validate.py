@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from sim.config.packaged import group_options
 from sim.config.schema import SimConfig
 from sim.params.fields import ConfigError
 from sim.rules import REGISTRY, plugin_spec, rule_class
 from sim.rules.base import SPEC_FORMS, target_of
+
+GROUPS = ("scenario", "regime")
 
 
 def _fields(cls: type) -> dict[str, dataclasses.Field]:
@@ -34,10 +41,22 @@ def _describe(lo: float, hi: float) -> str:
     return f"in [{_num(lo)}, {_num(hi)}]"
 
 
+def plain(value: Any) -> Any:
+    """The Python value a numpy scalar holds (``np.int64(3)`` -> ``3``, ``np.True_`` -> ``True``).
+
+    Values read from numpy arrays and pandas frames (which hand out numpy scalars) are thereby
+    accepted wherever the equivalent Python value is, and stored as that Python value.
+    """
+    if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        return value.item()
+    return value
+
+
 def check_value(key: str, value: Any, typ: Any, f: dataclasses.Field) -> Any:
-    """Check one leaf value against its declared type and range; return it typed."""
+    """Check one leaf value against its declared type and range; return it as a plain Python value."""
     if f.metadata.get("plugins"):
         return check_plugins(key, value)
+    value = plain(value)
     if typ is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{key}={value!r}: must be true or false")
@@ -117,7 +136,7 @@ def build(cls: type, data: dict[str, Any] | None, prefix: str = "") -> Any:
             continue
         value = data[name]
         if dataclasses.is_dataclass(typ):
-            if not isinstance(value, dict):
+            if not isinstance(value, Mapping):
                 raise ConfigError(f"{key}={value!r}: must be a group of keys")
             kwargs[name] = build(typ, value, f"{key}.")
         else:
@@ -201,3 +220,29 @@ def allowed_under(key: str) -> list[str]:
             return sorted(_fields(cls))
         cls = _hints(cls)[part]
     return sorted(_fields(cls))
+
+
+def check_option(group: str, value: Any, folders: Iterable[Path] = ()) -> None:
+    """Check the choice of a config group (``scenario``, ``regime``) against its yaml files (in ``conf/``
+    and in ``folders``, config folders added to Hydra's search path)."""
+    options = group_options(group, folders)
+    if str(value) not in options:
+        raise ConfigError(f"{group}={value}: unknown {group}; allowed: {', '.join(options)}")
+
+
+def check_key(key: str, value: Any) -> Any:
+    """Check one dotted override ``key=value`` against the schema; return the value typed.
+
+    The check ``python -m sim.run key=value`` makes before Hydra starts, and
+    :func:`sim.configure` makes for each of its ``overrides``: same rules, same messages.
+    """
+    found = leaf_field(key)
+    if found is None:
+        raise ConfigError(f"{key}: unknown key; allowed under {key.rpartition('.')[0] or 'the top level'}: "
+                          f"{', '.join(allowed_under(key))}")
+    typ, field = found
+    if dataclasses.is_dataclass(typ):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key}={value!r}: must be a group of keys")
+        return build(typ, value, f"{key}.")
+    return check_value(key, value, typ, field)

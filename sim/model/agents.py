@@ -7,14 +7,39 @@ Solara app and user code read the same numbers the simulation updates.
 
 from __future__ import annotations
 
+import itertools
+import weakref
+
 import mesa
 import numpy as np
 
 from sim.model import dynamics
 
 
-class ServiceUser(mesa.Agent):
-    """An adult with severe mental illness living at home, granted SIDL (``model``: its SIDLModel)."""
+class IdCounters(weakref.WeakKeyDictionary):
+    """Mesa's counters of agent ids, one per model (``Agent._ids``), holding their models weakly.
+
+    Mesa keeps them in a class-level ``defaultdict`` keyed by the model itself, so every model
+    built in a process stays alive as long as the process (a few MB and ~1,000 objects each,
+    which every later garbage collection walks). Here a model's counter goes when the model does;
+    ids are numbered as Mesa numbers them (from 1 per model, shared by users and workers).
+    """
+
+    def __getitem__(self, model: mesa.Model) -> itertools.count:
+        counter = self.get(model)
+        if counter is None:
+            self[model] = counter = itertools.count(1)
+        return counter
+
+
+class Agent(mesa.Agent):
+    """Base of the model's agents: Mesa's agent with its id counters held weakly (:class:`IdCounters`)."""
+
+    _ids = IdCounters()
+
+
+class ServiceUser(Agent):
+    """An adult with severe mental illness living at home, granted SIDL."""
 
     def __init__(self, model: mesa.Model, idx: int) -> None:
         super().__init__(model)
@@ -71,8 +96,8 @@ class ServiceUser(mesa.Agent):
         return bool(dynamics.brave(self.model.users_state, self.model.params)[self.idx])
 
 
-class SupportWorker(mesa.Agent):
-    """A support worker holding one slot of the staff; a leaver's slot gets a new worker (``model``: its SIDLModel)."""
+class SupportWorker(Agent):
+    """A support worker holding one slot of the staff; a leaver's slot gets a new worker."""
 
     def __init__(self, model: mesa.Model, slot: int) -> None:
         super().__init__(model)

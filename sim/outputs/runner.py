@@ -1,8 +1,8 @@
 """Run one simulation from a validated config and write its results.
 
 No Hydra here: the Hydra app (:mod:`sim.apps.cli`), the experiment scripts, the
-tests and the classroom app all call :func:`run` or :func:`simulate` with a
-plain :class:`sim.params.schema.SimConfig`.
+tests, the Python API (:mod:`sim.api`) and the classroom app all call :func:`run`,
+:func:`execute` or :func:`simulate` with a plain :class:`sim.config.schema.SimConfig`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import importlib.metadata
 import platform
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,10 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from sim.config.schema import SimConfig
-from sim.config.validate import validate
 from sim.model import reporters
 from sim.model.model import SIDLModel
 from sim.outputs.files import json_text, sha256_bytes, write_json, write_parquet, write_text
-from sim.outputs.store import code_fingerprint, run_id
+from sim.outputs.store import clear_failure, code_fingerprint, finished, record_failure, run_id
 from sim.outputs.summary import summarise
 
 PACKAGES = ("sidl-sim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "omegaconf")
@@ -33,7 +33,7 @@ PACKAGES = ("sidl-sim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "ome
 
 def simulate(cfg: SimConfig) -> SIDLModel:
     """Build and run the model for ``cfg.scenario.days`` days."""
-    model = SIDLModel(validate(cfg))
+    model = SIDLModel(cfg)
     model.run()
     return model
 
@@ -82,26 +82,76 @@ def config_yaml(cfg: SimConfig) -> str:
     return OmegaConf.to_yaml(OmegaConf.create(dataclasses.asdict(cfg)))
 
 
-def run(cfg: SimConfig, out_dir: str | Path) -> dict[str, Any]:
-    """Simulate ``cfg`` and write the contract files into ``out_dir``; return the summary."""
-    out = Path(out_dir)
+@dataclass
+class RunResult:
+    """One run in memory: the validated config, ``summary.json``'s outcomes and the contract's tables.
+
+    ``timeseries``, ``users`` and ``visits`` are the frames written to ``timeseries.parquet``,
+    ``users.parquet`` and ``visits.parquet``; ``wall_seconds`` is the time spent building and
+    running the model (``run.json``'s ``wall_seconds``).
+    """
+
+    config: SimConfig
+    summary: dict[str, Any]
+    timeseries: pd.DataFrame
+    users: pd.DataFrame
+    visits: pd.DataFrame
+    wall_seconds: float
+
+
+def timed(cfg: SimConfig) -> tuple[SIDLModel, float]:
+    """:func:`simulate` and the seconds it took (building and running the model)."""
     t0 = time.perf_counter()
     model = simulate(cfg)
-    wall = time.perf_counter() - t0
-    cfg = model.cfg  # the validated config
+    return model, time.perf_counter() - t0
+
+
+def execute(cfg: SimConfig) -> RunResult:
+    """Simulate ``cfg`` and keep its results in memory; nothing is written."""
+    model, wall = timed(cfg)
     summary = summarise(model)
-    summary_text = json_text(summary)
+    return RunResult(model.cfg, summary, timeseries_frame(model), users_frame(model), model.events.frame(), wall)
+
+
+def write(result: RunResult, out_dir: str | Path) -> None:
+    """Write the output contract's files of ``result`` into ``out_dir``: ``run.json`` with the checksum of
+    every other file, ``summary.json`` last."""
+    out, cfg = Path(out_dir), result.config
+    summary_text = json_text(result.summary)
     files = {
         "config.yaml": write_text(out / "config.yaml", config_yaml(cfg)),
-        "timeseries.parquet": write_parquet(out / "timeseries.parquet", timeseries_frame(model)),
-        "users.parquet": write_parquet(out / "users.parquet", users_frame(model)),
-        "visits.parquet": write_parquet(out / "visits.parquet", model.events.frame()),
+        "timeseries.parquet": write_parquet(out / "timeseries.parquet", result.timeseries),
+        "users.parquet": write_parquet(out / "users.parquet", result.users),
+        "visits.parquet": write_parquet(out / "visits.parquet", result.visits),
         "summary.json": sha256_bytes(summary_text.encode()),  # written last, below
     }
     write_json(out / "run.json", {
         "run_id": run_id(cfg), "code_fingerprint": code_fingerprint(), "files": files,
         "seed": cfg.seed, "regime": cfg.regime.name, "scenario": cfg.scenario.name,
-        "versions": versions(), "git_commit": git_commit(), "wall_seconds": round(wall, 3),
+        "versions": versions(), "git_commit": git_commit(), "wall_seconds": round(result.wall_seconds, 3),
     })
     write_text(out / "summary.json", summary_text)
-    return summary
+
+
+def run(cfg: SimConfig, out_dir: str | Path) -> dict[str, Any]:
+    """Simulate ``cfg`` and write the contract files into ``out_dir``; return the summary."""
+    result = execute(cfg)
+    write(result, out_dir)
+    return result.summary
+
+
+def run_in_store(cfg: SimConfig, out: Path) -> tuple[str, Exception | None]:
+    """Run ``cfg`` into its results-store folder ``out``, unless it finished there before.
+
+    ``("kept", None)`` for a run finished before, ``("done", None)`` for one run now,
+    ``("failed", err)`` for one that raised ``err`` (its ``error.json`` is left in ``out``).
+    """
+    if finished(out, run_id(cfg)):
+        return "kept", None
+    try:
+        run(cfg, out)
+    except Exception as err:  # recorded; the caller's other runs go on
+        record_failure(out, cfg, err)
+        return "failed", err
+    clear_failure(out)
+    return "done", None

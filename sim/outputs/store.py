@@ -50,6 +50,11 @@ def run_id(cfg: SimConfig) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:ID_LENGTH]
 
 
+def run_dir_name(cfg: SimConfig) -> str:
+    """A run's folder in a sweep: ``<regime>_seed=<seed>_<run id>`` (the sweeps' ``hydra.sweep.subdir``)."""
+    return f"{cfg.regime.name}_seed={cfg.seed}_{run_id(cfg)}"
+
+
 def _without_empty_lists(data: dict[str, Any]) -> dict[str, Any]:
     return {k: _without_empty_lists(v) if isinstance(v, dict) else v for k, v in data.items() if v != []}
 
@@ -157,3 +162,15 @@ def resolver_run_id(scenario: Any, regime: Any, model: Any, seed: Any) -> str:
         "seed": seed,
     }
     return run_id(config_from_dict(data))
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def progress_line(done: int, failed: int, total: int, elapsed: float, new: int) -> str:
+    """``sweep: k/N runs done (f failed), elapsed h:mm:ss, ETA h:mm:ss``; the ETA from the ``new`` runs' pace."""
+    left = max(total - done - failed, 0)
+    eta = _clock(elapsed / new * left) if new else "?"
+    return f"sweep: {done}/{total} runs done ({failed} failed), elapsed {_clock(elapsed)}, ETA {eta}"
