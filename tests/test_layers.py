@@ -11,7 +11,7 @@ from pathlib import Path
 
 SIM = Path(__file__).parent.parent / "sim"
 #: Rooms from the top floor down; a module may import its own room and the rooms below it.
-FLOORS = ("apps", "analysis", "outputs", "model", "config", "rules", "world", "params")
+FLOORS = ("apps", "api", "analysis", "outputs", "model", "config", "rules", "world", "params")
 
 
 def module_name(path: Path) -> str:
@@ -39,7 +39,7 @@ GRAPH = {name: imported(name) for name in MODULES}
 
 
 def floor(name: str) -> int:
-    """Index in FLOORS (0 = top); the package's top-level modules (``python -m`` shims, the API) sit above all."""
+    """Index in FLOORS (0 = top); the package's other top-level modules (its face, the ``python -m`` shims) sit above all."""
     parts = name.split(".")
     return FLOORS.index(parts[1]) if len(parts) > 1 and parts[1] in FLOORS else -1
 
