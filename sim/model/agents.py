@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.model import dynamics
+from sim.model import dynamics, reporters
 
 if TYPE_CHECKING:
     from sim.model.model import SIDLModel
@@ -34,7 +34,7 @@ class ServiceUser(mesa.Agent):
 
     @property
     def ucla3(self) -> float:
-        return 3.0 + 6.0 * self.loneliness
+        return float(reporters.ucla3(self.loneliness))
 
     @property
     def wellbeing(self) -> float:
@@ -43,7 +43,7 @@ class ServiceUser(mesa.Agent):
 
     @property
     def wemwbs(self) -> float:
-        return 14.0 + 56.0 * self.wellbeing
+        return float(reporters.wemwbs(self.wellbeing))
 
     @property
     def self_efficacy(self) -> float:

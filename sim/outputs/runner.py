@@ -2,7 +2,7 @@
 
 No Hydra here: the Hydra app (:mod:`sim.apps.cli`), the experiment scripts, the
 tests and the classroom app all call :func:`run` or :func:`simulate` with a
-plain :class:`sim.params.schema.SimConfig`.
+plain :class:`sim.config.schema.SimConfig`.
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ class RuleSet:
 def build_rules(regime: Any) -> RuleSet:
     """The rules a regime config switches on, in registry order.
 
-    ``regime`` is a :class:`sim.params.schema.RegimeConfig`; each field that names a
+    ``regime`` is a :class:`sim.config.schema.RegimeConfig`; each field that names a
     registered rule and has ``enabled: true`` adds that rule with the field's
     other values as parameters.
     """
