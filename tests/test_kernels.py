@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from numba.np.random._constants import ziggurat_nor_r
 
 from sim.model import kernels
-from sim.model.dynamics import user_arrays
+from sim.model.dynamics import evening_params, user_arrays
 from sim.model.events import EventLog
 from sim.model.visits import ACTIVITIES, VisitDraws
 from sim.params.schema import ModelParams
@@ -132,3 +132,22 @@ def test_needs_arrive_as_numpys_poisson_counts_below_and_above_ten(seed, rates):
     kernels.add_needs(needs, g, np.array(rates), 1e9)
     assert np.array_equal(needs, np.stack([numpy_rng.poisson(r, 500) for r in rates], axis=1))
     assert kernel_rng.random() == numpy_rng.random()
+
+
+def test_formulas_numpy_runs_on_arrays_are_the_kernels_own():
+    """A formula written once: its Python original on arrays gives what the compiled one gives per element."""
+    rng = np.random.default_rng(3)
+    x, y, z = rng.random(50), rng.random(50), rng.random(50)
+    p = evening_params(ModelParams())
+    cases = [
+        (kernels.loneliness_level, (x * 10, y - 0.5, p)),
+        (kernels.wellbeing_level, (x, y, z, np.floor(x * 20), p)),
+        (kernels.outing_chance, (x, np.floor(y * 13), p)),
+        (kernels.contact_drive, (x, y, z, p)),
+        (kernels.ucla3, (x,)),
+        (kernels.wemwbs, (x,)),
+    ]
+    for formula, args in cases:
+        on_arrays = formula.py_func(*args)
+        per_element = [formula(*(a[i] if isinstance(a, np.ndarray) else a for a in args)) for i in range(50)]
+        np.testing.assert_allclose(on_arrays, per_element, rtol=1e-13, err_msg=formula.__name__)
