@@ -146,13 +146,12 @@ def burn_in(s: UserState, pars: ModelParams, g: np.ndarray, days: int) -> None:
 
     Starting values are only consistent in the mean; a burn-in lets each
     user's network and loneliness find each other, so day 0 is the state at
-    referral and not a transient (P9). Every part draws from the one stream ``g``.
+    referral and not a transient (P9). Every part draws from the one stream ``g``
+    (:func:`sim.model.kernels.social_day`).
     """
     settle_start(s, pars)
     courage = daily_courage(s, pars, g)
-    u, p = user_arrays(s), evening_params(pars)
+    social_day = partial(kernels.social_day, *kernels.plain(user_arrays(s), evening_params(pars)), g)
     for _ in range(days):
         courage()
-        kernels.own_outings(u, p, g)
-        kernels.network_contact(u, p, g)
-        kernels.relax_loneliness(u, p, g)
+        social_day()

@@ -43,8 +43,7 @@ from numba.np.random._constants import fi_double, ki_double, wi_double, ziggurat
 class UserArrays(NamedTuple):
     """The users' state (:class:`sim.world.population.UserState`, same names), changed in place; row i is user i."""
 
-    # M1: courage, the personal mean and today's
-    courage_trait: np.ndarray
+    # M1: today's courage
     courage: np.ndarray
     # M9: loneliness 0-1, its personal offset, recent contacts a week, today's contacts
     loneliness: np.ndarray
@@ -302,6 +301,11 @@ class Slots(NamedTuple):
     user_top: np.ndarray  # (V,) the activity the user would have chosen first
 
 
+#: Options of kernels called only from other kernels: no wrappers for calls from Python or C,
+#: which for arguments this large are most of what a kernel costs to compile.
+INTERNAL = {"no_cpython_wrapper": True, "no_cfunc_wrapper": True}
+
+
 def plain(*structs: tuple) -> tuple[tuple, ...]:
     """The structures as plain tuples, as the daily entry points take them."""
     return tuple(map(tuple, structs))
@@ -467,7 +471,7 @@ def contact_drive(loneliness, courage, self_efficacy, p):  # pragma: no cover - 
 
 
 # -- the rest of the day --------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def own_doing(u, p, g):  # pragma: no cover - compiled
     """M3/M5: tasks a user does alone, each with chance ``own_doing_rate`` x self-efficacy, where its place is known."""
     needs, landscape, se = u.needs, u.landscape, u.self_efficacy
@@ -484,7 +488,7 @@ def own_doing(u, p, g):  # pragma: no cover - compiled
         se[i] += (1 - keep[k]) * (1 - se[i])
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def own_outings(u, p, g):  # pragma: no cover - compiled
     """M5/M9: outings alone to known places (:func:`outing_chance`), contact in passing."""
     landscape, se, contacts = u.landscape, u.self_efficacy, u.contacts_today
@@ -497,7 +501,7 @@ def own_outings(u, p, g):  # pragma: no cover - compiled
             contacts[i] += weight
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def network_contact(u, p, g):  # pragma: no cover - compiled
     """M9: contact on each tie with chance strength^2 x the owner's :func:`contact_drive`; ties decay.
 
@@ -520,7 +524,7 @@ def network_contact(u, p, g):  # pragma: no cover - compiled
             contacts[owner[t]] += 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def relax_loneliness(u, p, g):  # pragma: no cover - compiled
     """M9: today's contact joins the recent-contact memory; loneliness drifts toward :func:`loneliness_level`."""
     loneliness, offset, week, today = u.loneliness, u.loneliness_offset, u.contacts_week, u.contacts_today
@@ -532,7 +536,7 @@ def relax_loneliness(u, p, g):  # pragma: no cover - compiled
         today[i] = 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def drift(u, p, g):  # pragma: no cover - compiled
     """End of day: loneliness (:func:`relax_loneliness`), anxiety, self-efficacy and wellbeing relax to their levels."""
     relax_loneliness(u, p, g)
@@ -547,6 +551,18 @@ def drift(u, p, g):  # pragma: no cover - compiled
         needs_total = needs[i, 0] + needs[i, 1] + needs[i, 2] + needs[i, 3]
         target = wellbeing_level(se[i], loneliness[i], anxiety[i], needs_total, p)
         wb[i] = min(max(wb[i] + wb_rate * (target - wb[i]), 0.0), 1.0)
+
+
+@njit(cache=True)
+def social_day(users, pars, g):  # pragma: no cover - compiled
+    """A day of the burn-in (:func:`sim.model.dynamics.burn_in`): outings alone, network contact, loneliness's drift.
+
+    Takes :class:`UserArrays` and :class:`EveningParams` as plain tuples; every part draws from the one stream ``g``.
+    """
+    u, p = UserArrays(*users), EveningParams(*pars)
+    own_outings(u, p, g)
+    network_contact(u, p, g)
+    relax_loneliness(u, p, g)
 
 
 @njit(cache=True)
@@ -574,7 +590,7 @@ LEARN, WIN, REVIVE = range(3)  # a slot's: place learnt, challenge won, tie revi
 PER_VISIT, PER_SLOT = 5, 3
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def meet(b, u, o, p, initiate_draw, m):  # pragma: no cover - compiled
     """M8: who the user meets and the relation they meet with; M6: whether they dare.
 
@@ -637,7 +653,7 @@ def travel(users, u, t, trips, acts, dare, out):  # pragma: no cover - compiled
             feared[v, a] = outside[a] and (fear_place[i, place_of[a]] or (mode[v, a] == transit and fears))
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma: no cover - compiled
     """M2: score every activity, then fill the slots greedily with the best that still fits the time left.
 
@@ -708,7 +724,7 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             s.fit[v, k] = 1.0 - abs(demand[best] - c)
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def live_activities(b, u, t, acts, p, today, s, talk, quality):  # pragma: no cover - compiled
     """M3-M5: tasks done, capacity built, pleasure, contact in passing, places learnt; each visit's talk and quality.
 
@@ -766,7 +782,7 @@ def win_chance(brave, alliance, self_efficacy, anxiety, p):  # pragma: no cover 
     return 1.0 / (1.0 + np.exp(-z))
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compiled
     """M6: feared activities tried today succeed (:func:`win_chance`) or fail, slot by slot.
 
@@ -802,7 +818,7 @@ def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compile
                 anxiety[i] = min(anxiety[i] + p.fail_anxiety_gain, 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, **INTERNAL)
 def live_relation(b, u, m, acts, p, today, talk, quality):  # pragma: no cover - compiled
     """M4, M7, M8 (SIDL visits): the worker's presence, talk, and the relation with the regular worker.
 
