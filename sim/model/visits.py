@@ -121,7 +121,6 @@ class Workspace:
                                         mode_bit=MODE_BIT, fears_bit=FEARS_TRANSIT, transit=TRANSIT)
         self.pars = visit_params(pars)
         self.bound = kernels.plain(self.users, self.people, self.trips, ACTIVITIES, self.pars)
-        self.slots = pars.negotiation.max_activities
         self.all_activities = np.ones((n, act.N_ACTIVITIES), dtype=bool)
         self.all_modes = np.ones((n, N_MODES), dtype=bool)
         self.nothing_pushed = np.zeros((n, act.N_ACTIVITIES), dtype=bool)
@@ -199,7 +198,7 @@ def visit(model: SIDLModel, batch: VisitBatch, draws: VisitDraws, draw_row: np.n
         rules.talk_share(model, batch, w.talk_share[:v]),
         rules.documentation_minutes(model, batch, w.documentation[:v]),
     )
-    columns, row = model.events.reserve(v * w.slots)
+    columns, row = model.events.reserve(v * w.pars.max_activities)
     visits = kernels.Visits(batch.users, draw_row, batch.workers, batch.minutes, batch.plan, batch.with_worker)
     *sums, end = kernels.visit_day(*w.bound, *kernels.plain(visits, terms, draws, columns), row, model.day, provider)
     model.events.advance(end)
