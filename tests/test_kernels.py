@@ -1,4 +1,4 @@
-"""The compiled kernels do what the numpy they replaced did, on small hand-made cases."""
+"""The compiled kernels on small hand-made cases, and their draws against numpy's."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from hypothesis import strategies as st
 from numba.np.random._constants import ziggurat_nor_r
 
 from sim.model import kernels
+from sim.model.dynamics import evening_params, user_arrays
 from sim.model.events import EventLog
-from sim.model.visits import VisitDraws
+from sim.model.visits import ACTIVITIES, VisitDraws
+from sim.params.schema import ModelParams
 from sim.world import activities as act
 from sim.world.places import CAR, NONE, TRANSIT, WALK
-from sim.world.streams import handle
+from sim.world.population import make_users
+from sim.world.streams import Streams, handle
 from sim.world.trips import FEARS_TRANSIT, MODE_BIT, TripTable
 
 
@@ -30,17 +33,19 @@ def test_event_log_grows_and_keeps_rows_in_visit_then_slot_order():
     log = EventLog(chunk=4)
     activity = np.array([[0, 3, -1], [-1, -1, -1], [5, -1, -1]])
     shape = activity.shape
+    slots = kernels.Slots(
+        activity=activity, mode=np.zeros(shape, dtype=np.int64), minutes=np.arange(9.0).reshape(shape),
+        travel=np.zeros(shape), together=np.ones(shape, dtype=bool), challenge=np.zeros(shape, dtype=bool),
+        fit=np.ones(shape), success=np.ones(shape, dtype=bool), user_top=np.zeros(3, dtype=np.int64),
+    )
     for day in range(3):
         columns, row = log.reserve(activity.size)
-        end = kernels.log_visits(
-            row, day, 0, np.array([7, 8, 9]), np.array([1, 1, 2]), activity, np.zeros(shape, dtype=bool),
-            np.zeros(shape, dtype=np.int64), np.arange(9.0).reshape(shape), np.zeros(shape),
-            np.ones((3, act.N_ACTIVITIES), dtype=bool), np.ones(shape, dtype=bool), np.ones(shape, dtype=bool),
-            act.CATEGORY, act.PLACE, act.CHALLENGE, *columns,
-        )
+        end = kernels.log_visits(columns, row, day, 0, np.array([7, 8, 9]), np.array([1, 1, 2]),
+                                 np.ones((3, act.N_ACTIVITIES), dtype=bool), ACTIVITIES, slots)
         log.advance(end)
     assert log.rows == 9 and len(log._chunks) == 3  # room for a day's 9 possible rows is never left in a used chunk
     frame = log.frame()
+    assert list(frame.columns) == list(kernels.EventColumns._fields)
     assert frame["day"].tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
     assert frame["user_id"].tolist() == [7, 7, 9] * 3
     assert frame["minutes"].tolist() == [0.0, 1.0, 6.0] * 3
@@ -69,26 +74,30 @@ def test_move_visits_moves_only_to_a_free_weekday_and_counts_first_moves():
 def test_travel_uses_the_fastest_allowed_mode_and_transit_only_when_dared():
     legs = np.zeros((1, 14, 4))
     legs[0, :, WALK], legs[0, :, TRANSIT], legs[0, :, CAR] = 30.0, 20.0, 10.0
-    trips = TripTable(legs)
+    t = TripTable(legs)
+    trips = kernels.TripArrays(mode=t.mode, minutes=t.minutes, transit_minutes=t.transit, n_users=t.n,
+                               mode_bit=MODE_BIT, fears_bit=FEARS_TRANSIT, transit=TRANSIT)
+    s = make_users(1, ModelParams(), Streams(0))
+    s.fear_transit[:], s.fear_place[:] = True, False
     modes = np.array([[False, True, True, False], [False, True, True, False]])  # no car
-    fears = np.array([True, True])
-    mode = np.empty((2, act.N_ACTIVITIES), dtype=np.int8)
-    minutes, feared = np.empty((2, act.N_ACTIVITIES)), np.empty((2, act.N_ACTIVITIES), dtype=bool)
+    a_n = act.N_ACTIVITIES
+    out = kernels.TravelOptions(np.empty((2, a_n), dtype=np.int8), np.empty((2, a_n)), np.empty((2, a_n), dtype=bool))
 
     def trips_with(factors: np.ndarray) -> None:
-        kernels.travel(np.array([0, 0]), modes, factors, fears, trips.mode, trips.minutes, trips.transit, trips.n,
-                       MODE_BIT, FEARS_TRANSIT, np.array([False, True]), np.zeros((2, act.N_ACTIVITIES), dtype=bool),
-                       TRANSIT, act.OUTSIDE, np.zeros((1, 14), dtype=bool), act.PLACE, mode, minutes, feared)
+        terms = kernels.HookTerms(np.ones((2, a_n), dtype=bool), modes, factors, np.zeros((2, a_n), dtype=bool),
+                                  np.zeros(2), np.zeros(2))
+        kernels.travel(np.array([0, 0]), user_arrays(s), terms, trips, ACTIVITIES, np.array([False, True]), out)
 
     trips_with(np.ones((2, 4)))
-    out = act.OUTSIDE
-    assert (mode[0, out] == WALK).all() and (minutes[0, out] == 60.0).all() and not feared[0].any()
-    assert (mode[1, out] == TRANSIT).all() and (minutes[1, out] == 40.0).all() and feared[1, out].all()
-    assert (mode[:, ~out] == NONE).all() and (minutes[:, ~out] == 0.0).all()
+    mode, minutes, feared, outside = out.mode, out.minutes, out.feared, act.OUTSIDE
+    assert (mode[0, outside] == WALK).all() and (minutes[0, outside] == 60.0).all() and not feared[0].any()
+    assert (mode[1, outside] == TRANSIT).all() and (minutes[1, outside] == 40.0).all() and feared[1, outside].all()
+    assert (mode[:, ~outside] == NONE).all() and (minutes[:, ~outside] == 0.0).all()
     slow_transit = np.ones((2, 4))
     slow_transit[:, TRANSIT] = 1.5
     trips_with(slow_transit)  # the rules' factor lengthens trips by the chosen mode only
-    assert (minutes[0, out] == 60.0).all() and (minutes[1, out] == 60.0).all() and (mode[1, out] == TRANSIT).all()
+    assert (minutes[0, outside] == 60.0).all() and (minutes[1, outside] == 60.0).all()
+    assert (mode[1, outside] == TRANSIT).all()
 
 
 def twin_streams(seed: int) -> tuple[np.random.Generator, np.random.Generator, np.ndarray]:
@@ -103,9 +112,9 @@ def test_visit_draws_are_numpys_numbers_and_leave_the_stream_where_numpy_would()
     n = 100_000  # enough normals that the ziggurat's tail is drawn too
     d = VisitDraws.empty(n, 1)
     d.drawer(g)()
-    block = numpy_rng.random((n, d.uniform.shape[1] + act.N_ACTIVITIES))
-    assert np.array_equal(d.uniform, block[:, : d.uniform.shape[1]])
-    assert np.array_equal(d.taste, (block[:, d.uniform.shape[1]:] - 0.5) * np.sqrt(12.0))
+    block = numpy_rng.random((n, d.chances.shape[1] + act.N_ACTIVITIES))
+    assert np.array_equal(d.chances, block[:, : d.chances.shape[1]])
+    assert np.array_equal(d.taste, (block[:, d.chances.shape[1]:] - 0.5) * np.sqrt(12.0))
     assert np.array_equal(d.perception, numpy_rng.standard_normal(n))
     assert (np.abs(d.perception) > ziggurat_nor_r).any()
     assert np.array_equal(kernel_rng.random(5), numpy_rng.random(5))  # same state afterwards
@@ -123,3 +132,22 @@ def test_needs_arrive_as_numpys_poisson_counts_below_and_above_ten(seed, rates):
     kernels.add_needs(needs, g, np.array(rates), 1e9)
     assert np.array_equal(needs, np.stack([numpy_rng.poisson(r, 500) for r in rates], axis=1))
     assert kernel_rng.random() == numpy_rng.random()
+
+
+def test_formulas_numpy_runs_on_arrays_are_the_kernels_own():
+    """A formula written once: its Python original on arrays gives what the compiled one gives per element."""
+    rng = np.random.default_rng(3)
+    x, y, z = rng.random(50), rng.random(50), rng.random(50)
+    p = evening_params(ModelParams())
+    cases = [
+        (kernels.loneliness_level, (x * 10, y - 0.5, p)),
+        (kernels.wellbeing_level, (x, y, z, np.floor(x * 20), p)),
+        (kernels.outing_chance, (x, np.floor(y * 13), p)),
+        (kernels.contact_drive, (x, y, z, p)),
+        (kernels.ucla3, (x,)),
+        (kernels.wemwbs, (x,)),
+    ]
+    for formula, args in cases:
+        on_arrays = formula.py_func(*args)
+        per_element = [formula(*(a[i] if isinstance(a, np.ndarray) else a for a in args)) for i in range(50)]
+        np.testing.assert_allclose(on_arrays, per_element, rtol=1e-13, err_msg=formula.__name__)

@@ -14,7 +14,7 @@ import pytest
 
 from sim.model.model import SIDLModel, dynamics
 from sim.model.visits import success_probability, visit
-from sim.params.schema import Becoming
+from sim.params.schema import ModelParams
 from sim.rules import Rule
 from sim.world.places import CAR, TRANSIT, WALK
 from tests.conftest import make_cfg, run_model
@@ -145,10 +145,10 @@ def test_m5_pleasure_places_raise_wellbeing_and_support_grows_the_landscape():
 
 # -- M6 becoming ----------------------------------------------------------------------
 def test_m6_success_needs_a_brave_day_and_trust():
-    be = Becoming()
-    p = {(b, a): float(success_probability(np.array(b), np.array(a), np.array(0.3), np.array(0.35), be)[()])
+    pars = ModelParams()
+    p = {(b, a): float(success_probability(np.array(b), np.array(a), np.array(0.3), np.array(0.35), pars)[()])
          for b in (False, True) for a in (0.1, 0.9)}
-    calm, scared = (float(success_probability(np.array(True), np.array(0.9), np.array(0.3), np.array(x), be)[()])
+    calm, scared = (float(success_probability(np.array(True), np.array(0.9), np.array(0.3), np.array(x), pars)[()])
                     for x in (0.1, 0.8))
     assert calm > scared + 0.1
     assert p[(True, 0.9)] > 0.7

@@ -13,7 +13,7 @@ import weakref
 import mesa
 import numpy as np
 
-from sim.model import dynamics
+from sim.model import dynamics, reporters
 
 
 class IdCounters(weakref.WeakKeyDictionary):
@@ -52,7 +52,7 @@ class ServiceUser(Agent):
 
     @property
     def ucla3(self) -> float:
-        return 3.0 + 6.0 * self.loneliness
+        return float(reporters.ucla3(self.loneliness))
 
     @property
     def wellbeing(self) -> float:
@@ -61,7 +61,7 @@ class ServiceUser(Agent):
 
     @property
     def wemwbs(self) -> float:
-        return 14.0 + 56.0 * self.wellbeing
+        return float(reporters.wemwbs(self.wellbeing))
 
     @property
     def self_efficacy(self) -> float:

@@ -45,66 +45,48 @@ def daily_needs(s: UserState, pars: ModelParams, g: np.ndarray) -> Callable[[], 
     return partial(kernels.add_needs, s.needs, g, rates, float(h.backlog_max))
 
 
-def daily_evening(s: UserState, pars: ModelParams, rng: Streams) -> Callable[[], None]:
-    """The rest of the day, after visits, in one compiled pass (:func:`sim.model.kernels.evening`).
+def user_arrays(s: UserState) -> kernels.UserArrays:
+    """The users' arrays as the kernels read them (the same arrays, named as in ``UserState``)."""
+    return kernels.UserArrays(**{name: getattr(s, name) for name in kernels.UserArrays._fields})
 
-    - M3/M5 own doing: a capable user meets needs alone, where the place is in
-      their landscape. The chance scales with self-efficacy; shopping and
-      service needs also ask that the user can use the grocery / health
-      centre alone (enabling landscape).
-    - M5/M9 outings: a user goes out alone to a known place and meets people in passing.
-    - M9 network contact (see :func:`network_contact`), with the drive of the
-      user as own doing has left them.
-    - The drift: recent contact, loneliness, anxiety, self-efficacy and
-      wellbeing relax toward the levels their drivers sustain (the loneliness
-      part as in :func:`relax_loneliness`). The day's events have already
-      moved them, so they act as pulses.
-    - Every relationship is a day older (M8).
-    """
+
+def evening_params(pars: ModelParams) -> kernels.EveningParams:
+    """The parameters of the rest of the day as the evening kernel reads them."""
     h, pl, net, lo, w = pars.household, pars.places, pars.network, pars.loneliness, pars.wellbeing
-    keep = (1 - h.own_doing_se_gain) ** np.arange(s.needs.shape[1] + 1)
-    return partial(
-        kernels.evening,
-        s.needs, s.landscape, NEED_PLACE, rng.handle("own_doing"), h.own_doing_rate, keep, s.self_efficacy,
-        rng.handle("own_outings"), pl.own_outing_rate, pl.outing_saturation, pl.incidental_contact_weight,
-        s.contacts_today, s.tie_strength, s.tie_user, rng.handle("network_contact"), net.contact_rate, net.withdrawal,
-        s.courage, np.exp(-1.0 / net.decay_days), net.contact_boost, s.loneliness, s.contacts_week,
-        s.loneliness_offset, s.anxiety, s.anxiety_trait, s.wellbeing, rng.handle("loneliness_noise"), lo.noise_sd,
-        lo.memory_days,
-        lo.contact_scale, lo.level_min, lo.level_max, lo.rate, w.anxiety_rate, w.anxiety_se_buffer, h.se_decay,
-        h.se_floor, w.rate, w.base, w.se_weight, w.loneliness_weight, w.anxiety_weight, w.needs_weight, h.need_cap,
-        s.relation_days,
+    return kernels.EveningParams(
+        own_doing_rate=h.own_doing_rate, need_place=NEED_PLACE,
+        own_doing_keep=(1 - h.own_doing_se_gain) ** np.arange(len(NEED_PLACE) + 1),
+        own_outing_rate=pl.own_outing_rate, outing_saturation=pl.outing_saturation,
+        incidental_contact_weight=pl.incidental_contact_weight,
+        contact_rate=net.contact_rate, withdrawal=net.withdrawal, tie_decay=np.exp(-1.0 / net.decay_days),
+        contact_boost=net.contact_boost,
+        noise_sd=lo.noise_sd, memory_days=lo.memory_days, contact_scale=lo.contact_scale, level_min=lo.level_min,
+        level_max=lo.level_max, loneliness_rate=lo.rate,
+        anxiety_rate=w.anxiety_rate, anxiety_se_buffer=w.anxiety_se_buffer, se_decay=h.se_decay, se_floor=h.se_floor,
+        wellbeing_rate=w.rate, wellbeing_base=w.base, se_weight=w.se_weight, loneliness_weight=w.loneliness_weight,
+        anxiety_weight=w.anxiety_weight, needs_weight=w.needs_weight, need_cap=h.need_cap,
     )
 
 
-def own_outings(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
-    """M5/M9: outings alone, as in :func:`daily_evening` (the burn-in lives them without the rest of the day)."""
-    pl = pars.places
-    kernels.own_outings(s.landscape, s.self_efficacy, g, pl.own_outing_rate, pl.outing_saturation,
-                        pl.incidental_contact_weight, s.contacts_today)
+def daily_evening(s: UserState, pars: ModelParams, rng: Streams) -> Callable[[], None]:
+    """The rest of the day, after visits, in one compiled pass (:func:`sim.model.kernels.evening`).
 
+    - M3/M5 own doing (:func:`sim.model.kernels.own_doing`): a capable user meets needs alone, where
+      the place is in their landscape. The chance scales with self-efficacy; shopping and service
+      needs also ask that the user can use the grocery / health centre alone (enabling landscape).
+    - M5/M9 outings (:func:`sim.model.kernels.own_outings`): a user goes out alone to a known place
+      and meets people in passing.
+    - M9 network contact (:func:`sim.model.kernels.network_contact`), with the drive of the user as
+      own doing has left them.
+    - The drift (:func:`sim.model.kernels.drift`): recent contact, loneliness, anxiety,
+      self-efficacy and wellbeing relax toward the levels their drivers sustain. The day's events
+      have already moved them, so they act as pulses.
+    - Every relationship is a day older (M8).
 
-def contact_drive(s: UserState, pars: ModelParams, courage: np.ndarray) -> np.ndarray:
-    """M9: how much a user seeks contact: less when lonely (withdrawal), more when brave and capable."""
-    net = pars.network
-    out = np.empty(s.n)
-    kernels.contact_drives(net.contact_rate, net.withdrawal, s.loneliness, courage, s.self_efficacy, out)
-    return out
-
-
-def network_contact(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
-    """M9: contact on ties (likelier when strong, brave, not withdrawn); ties decay.
-
-    Contact grows with the square of tie strength, so ties are bistable: strong
-    ties sustain themselves, weak ones fade to dormancy unless reactivated.
-
-    Loneliness suppresses contact (``withdrawal``): the feedback that lets
-    loneliness tip into a persistent state below a contact threshold (P12).
+    Each part draws from its own stream, named as the fields of :class:`sim.model.kernels.EveningStreams`.
     """
-    net = pars.network
-    drive = contact_drive(s, pars, s.courage)
-    kernels.network_contact(s.tie_strength, s.tie_user, drive, g, np.exp(-1.0 / net.decay_days),
-                            net.contact_boost, s.contacts_today)
+    streams = kernels.EveningStreams(*(rng.handle(name) for name in kernels.EveningStreams._fields))
+    return partial(kernels.evening, *kernels.plain(user_arrays(s), evening_params(pars), streams))
 
 
 def reactivate_ties(s: UserState, users: np.ndarray, k: int, strength: float) -> None:
@@ -123,14 +105,8 @@ def active_ties(s: UserState, pars: ModelParams) -> np.ndarray:
 
 
 def loneliness_target(contacts_week: np.ndarray, pars: ModelParams, offset: np.ndarray | float = 0.0) -> np.ndarray:
-    """M9: the loneliness level that a given rate of contact sustains (plus a personal offset).
-
-    Each contact helps less than the one before: the first contacts of a week
-    matter most to someone who has almost none (P7, P10).
-    """
-    lo = pars.loneliness
-    drop = np.exp(-np.asarray(contacts_week) / lo.contact_scale)
-    return np.clip(lo.level_min + (lo.level_max - lo.level_min) * drop + offset, 0.0, 1.0)
+    """M9: the loneliness level that a given rate of contact sustains (:func:`sim.model.kernels.loneliness_level`)."""
+    return kernels.loneliness_level.py_func(np.asarray(contacts_week), offset, evening_params(pars))
 
 
 def settle_start(s: UserState, pars: ModelParams, rounds: int = 10) -> None:
@@ -148,33 +124,21 @@ def expected_contacts_week(s: UserState, pars: ModelParams) -> np.ndarray:
     """Contacts a week a user's own life gives on average (network and outings, no support).
 
     Used to start the recent-contact memory where the user's present network
-    puts it, so that day 0 is no shock (P9 state before support begins).
+    puts it, so that day 0 is no shock (P9 state before support begins). The
+    chances are the kernels' (:func:`sim.model.kernels.contact_drive` on the
+    personal mean courage, :func:`sim.model.kernels.outing_chance`).
     """
-    pl = pars.places
-    ties = s.per_user(s.tie_strength**2) * contact_drive(s, pars, s.courage_trait)
-    known = s.landscape[:, 1:].sum(axis=1)
-    outings = pl.own_outing_rate * s.self_efficacy * np.minimum(known / pl.outing_saturation, 1.0)
-    return 7.0 * (ties + pl.incidental_contact_weight * outings)
+    p = evening_params(pars)
+    drive = kernels.contact_drive.py_func(s.loneliness, s.courage_trait, s.self_efficacy, p)
+    ties = s.per_user(s.tie_strength**2) * drive
+    outings = kernels.outing_chance.py_func(s.self_efficacy, s.landscape[:, 1:].sum(axis=1), p)
+    return 7.0 * (ties + p.incidental_contact_weight * outings)
 
 
 def wellbeing_target(s: UserState, pars: ModelParams) -> np.ndarray:
-    """Wellbeing a user's present state sustains: assets minus burdens."""
-    w = pars.wellbeing
-    backlog = np.minimum(s.needs.sum(axis=1) / pars.household.need_cap, 1.0)
-    return (
-        w.base
-        + w.se_weight * s.self_efficacy
-        - w.loneliness_weight * s.loneliness
-        - w.anxiety_weight * s.anxiety
-        - w.needs_weight * backlog
-    )
-
-
-def relax_loneliness(s: UserState, pars: ModelParams, g: np.ndarray) -> None:
-    """M9: recent contact is remembered; loneliness drifts toward the level it sustains."""
-    lo = pars.loneliness
-    kernels.relax_loneliness(s.loneliness, s.contacts_week, s.contacts_today, s.loneliness_offset, g, lo.noise_sd,
-                             lo.memory_days, lo.contact_scale, lo.level_min, lo.level_max, lo.rate)
+    """Wellbeing a user's present state sustains (:func:`sim.model.kernels.wellbeing_level`)."""
+    return kernels.wellbeing_level.py_func(s.self_efficacy, s.loneliness, s.anxiety, s.needs.sum(axis=1),
+                                           evening_params(pars))
 
 
 def burn_in(s: UserState, pars: ModelParams, g: np.ndarray, days: int) -> None:
@@ -182,12 +146,12 @@ def burn_in(s: UserState, pars: ModelParams, g: np.ndarray, days: int) -> None:
 
     Starting values are only consistent in the mean; a burn-in lets each
     user's network and loneliness find each other, so day 0 is the state at
-    referral and not a transient (P9).
+    referral and not a transient (P9). Every part draws from the one stream ``g``
+    (:func:`sim.model.kernels.social_day`).
     """
     settle_start(s, pars)
     courage = daily_courage(s, pars, g)
+    social_day = partial(kernels.social_day, *kernels.plain(user_arrays(s), evening_params(pars)), g)
     for _ in range(days):
         courage()
-        own_outings(s, pars, g)
-        network_contact(s, pars, g)
-        relax_loneliness(s, pars, g)
+        social_day()

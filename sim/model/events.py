@@ -10,14 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.model.kernels import EventColumns
 from sim.world import activities as act
 from sim.world.organisation import PROVIDERS
 from sim.world.places import MODE_NAMES, PLACE_NAMES
 
-COLUMNS: tuple[str, ...] = (
-    "day", "user_id", "worker_id", "activity", "category", "place", "mode",
-    "minutes", "travel_minutes", "planned", "together", "success", "provider",
-)
+#: The ``visits.parquet`` columns, in contract order (the fields of :class:`sim.model.kernels.EventColumns`).
+COLUMNS: tuple[str, ...] = EventColumns._fields
 
 
 #: Compact storage while the run lasts (a national run logs millions of activities).
@@ -43,15 +42,15 @@ class EventLog:
 
     def __init__(self, chunk: int = CHUNK) -> None:
         self.chunk = chunk
-        self._chunks: list[tuple[np.ndarray, ...]] = []  # columns in COLUMNS order
+        self._chunks: list[EventColumns] = []
         self._fill: list[int] = []
         self.rows = 0
 
-    def reserve(self, rows: int) -> tuple[tuple[np.ndarray, ...], int]:
-        """Room for ``rows`` more rows: the current chunk's columns (in ``COLUMNS`` order) and its first free row."""
-        if not self._chunks or self._fill[-1] + rows > self._chunks[-1][0].size:
+    def reserve(self, rows: int) -> tuple[EventColumns, int]:
+        """Room for ``rows`` more rows: the current chunk's columns and its first free row."""
+        if not self._chunks or self._fill[-1] + rows > self._chunks[-1].day.size:
             size = max(self.chunk, rows)
-            self._chunks.append(tuple(np.zeros(size, dtype=STORE_DTYPES[c]) for c in COLUMNS))
+            self._chunks.append(EventColumns(*(np.zeros(size, dtype=STORE_DTYPES[c]) for c in COLUMNS)))
             self._fill.append(0)
         return self._chunks[-1], self._fill[-1]
 
@@ -62,8 +61,7 @@ class EventLog:
 
     def column(self, name: str) -> np.ndarray:
         """All rows logged so far of one column."""
-        j = COLUMNS.index(name)
-        parts = [c[j][:n] for c, n in zip(self._chunks, self._fill, strict=True)]
+        parts = [getattr(c, name)[:n] for c, n in zip(self._chunks, self._fill, strict=True)]
         if len(parts) == 1:
             return parts[0]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=STORE_DTYPES[name])

@@ -1,26 +1,317 @@
-"""Compiled daily kernels (numba) for the per-user arithmetic that numpy does in many small calls.
+"""Compiled kernels (numba): the per-user and per-visit loops of a day.
 
-At municipality scale a day is ~300 numpy calls on arrays of 200 users, each costing more in
-call overhead than in arithmetic (docs/PERFORMANCE.md). These loops do the same arithmetic in
-the same order, so results are bit-identical to the numpy versions they replace (checked by the
-baseline test).
+At municipality scale a day in numpy would be ~300 calls on arrays of 200 users, each costing more
+in call overhead than in arithmetic (docs/PERFORMANCE.md); these loops do a day in a few calls.
+Means are summed in numpy's pairwise order (:func:`pairwise_sum`), so the time series equal what
+``x.sum() / x.size`` gives, to the last bit.
 
-Kernels draw their random numbers themselves, from the named streams (:mod:`sim.world.streams`): a
+**What a kernel is handed.** Named structures, ``typing.NamedTuple``\\ s of arrays and numbers,
+defined here once and built once when a model binds its daily steps (:class:`UserArrays`,
+:class:`EveningParams`, :class:`VisitParams`, ...) or once a day (:class:`Visits`,
+:class:`HookTerms`, :class:`EventColumns`); a kernel reads them by name (``u.alliance``, ``p.user_voice``).
+numba types a named tuple passed from Python anew on every call (about a microsecond each), a plain
+tuple in C, so the entry points called every day (:func:`evening`, :func:`visit_day`,
+:func:`social_day`) take plain tuples, :func:`plain`, and name them again on entry
+(``u = UserArrays(*users)``). The order of the fields is the class's own; the classes live in this
+file so that numba's cache, which keys on this file, sees any change to them. Inside a kernel, the
+arrays and numbers a loop reads are first given local names (``se = u.self_efficacy``): a field
+read inside a loop is read anew each time round, which made loops up to 15 % slower.
+
+**A formula is written once.** A formula that numpy also evaluates on whole arrays (at the start,
+in tests) is a small jitted function on scalars whose Python original, ``f.py_func``, does it on
+arrays (:func:`loneliness_level`, :func:`wellbeing_level`, :func:`outing_chance`,
+:func:`contact_drive`, :func:`ucla3`).
+
+**Random numbers.** Kernels draw from the named streams (:mod:`sim.world.streams`) themselves: a
 stream is passed as its *handle*, the addresses of its bit generator's ``next_double`` and
 ``next_uint64`` and of its state (numpy's documented ctypes interface for compiled code).
 :func:`uniform`, :func:`normal` and :func:`poisson` repeat the algorithms of numpy's
 ``Generator.random``, ``standard_normal`` and ``poisson``, so a kernel draws the very numbers
-numpy would and leaves the stream where numpy would have left it. They live in this file
-because numba's cache does not notice changes to jitted code in another module.
+numpy would and leaves the stream where numpy would have left it.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 from numba.np.random._constants import fi_double, ki_double, wi_double, ziggurat_nor_inv_r, ziggurat_nor_r
+
+
+# -- what the kernels are handed --------------------------------------------------------------------
+class UserArrays(NamedTuple):
+    """The users' state (:class:`sim.world.population.UserState`, same names), changed in place; row i is user i."""
+
+    # M1: today's courage
+    courage: np.ndarray
+    # M9: loneliness 0-1, its personal offset, recent contacts a week, today's contacts
+    loneliness: np.ndarray
+    loneliness_offset: np.ndarray
+    contacts_week: np.ndarray
+    contacts_today: np.ndarray
+    # wellbeing 0-1, self-efficacy (M3/M6), anxiety and its trait (M4/M6)
+    wellbeing: np.ndarray
+    self_efficacy: np.ndarray
+    anxiety: np.ndarray
+    anxiety_trait: np.ndarray
+    # M3: (n, needs) backlog of tasks
+    needs: np.ndarray
+    # M9: ties stored flat, user i's are tie_start[i]:tie_start[i + 1]; tie_user the owner of each
+    tie_user: np.ndarray
+    tie_start: np.ndarray
+    tie_strength: np.ndarray
+    # M5/M6: (n, places) places used alone, feared crowded places; fears public transport
+    landscape: np.ndarray
+    fear_place: np.ndarray
+    fear_transit: np.ndarray
+    # M8: alliance with and knowledge of the regular worker, days together, that worker's id
+    alliance: np.ndarray
+    knowledge: np.ndarray
+    relation_days: np.ndarray
+    bond_worker: np.ndarray
+
+
+class EveningParams(NamedTuple):
+    """Parameters of the rest of the day (:func:`evening`, the burn-in), named as in ``model.<group>``."""
+
+    # M3/M5 own doing (model.household): need j is met alone only where place need_place[j] is known;
+    # own_doing_keep[k] = (1 - own_doing_se_gain) ** k, what k tasks done alone leave of 1 - self-efficacy
+    own_doing_rate: float
+    need_place: np.ndarray
+    own_doing_keep: np.ndarray
+    # M5/M9 outings alone (model.places)
+    own_outing_rate: float
+    outing_saturation: float
+    incidental_contact_weight: float
+    # M9 network contact (model.network); tie_decay = exp(-1 / decay_days), a day's decay
+    contact_rate: float
+    withdrawal: float
+    tie_decay: float
+    contact_boost: float
+    # M9 loneliness (model.loneliness; loneliness_rate is its ``rate``)
+    noise_sd: float
+    memory_days: float
+    contact_scale: float
+    level_min: float
+    level_max: float
+    loneliness_rate: float
+    # the drift of anxiety, self-efficacy and wellbeing (model.wellbeing, model.household;
+    # wellbeing_rate and wellbeing_base are model.wellbeing's ``rate`` and ``base``)
+    anxiety_rate: float
+    anxiety_se_buffer: float
+    se_decay: float
+    se_floor: float
+    wellbeing_rate: float
+    wellbeing_base: float
+    se_weight: float
+    loneliness_weight: float
+    anxiety_weight: float
+    needs_weight: float
+    need_cap: float
+
+
+class EveningStreams(NamedTuple):
+    """Handles of the evening's streams (:meth:`sim.world.streams.Streams.handle`), named as the streams."""
+
+    own_doing: np.ndarray
+    own_outings: np.ndarray
+    network_contact: np.ndarray
+    loneliness_noise: np.ndarray
+
+
+class VisitParams(NamedTuple):
+    """Parameters of a visit (:func:`visit_day`), named as in ``model.<group>``, grouped by step."""
+
+    # M8 meeting (model.relation) and M6 the dare (model.daily, model.becoming)
+    initial_alliance: float
+    brave_threshold: float
+    trust_threshold: float
+    initiate_prob: float
+    # M2 negotiation (model.negotiation, model.household, model.talk, model.relation); a pushed
+    # activity scores forced_score, above any negotiated score; max_activities is K, slots a visit
+    max_activities: int
+    together_prob: float
+    coffee_minutes: float
+    together_time_factor: float
+    urgency_weight: float
+    urgency_scale: float
+    misfit_weight: float
+    perception_noise: float
+    choice_noise: float
+    dare_weight: float
+    plan_weight: float
+    user_voice: float
+    forced_score: float
+    # M3-M5 living it (model.household, model.places, model.negotiation)
+    together_se_gain: float
+    for_user_se_gain: float
+    pleasure_wellbeing_gain: float
+    choice_wellbeing_gain: float
+    incidental_contact_weight: float
+    landscape_learn_prob: float
+    # M6 challenges (model.becoming); a revived tie is set to reactivated_strength (model.network)
+    success_logit: float
+    brave_logit: float
+    alliance_logit: float
+    se_logit: float
+    anxiety_logit: float
+    success_se_gain: float
+    fail_se_loss: float
+    success_wellbeing_gain: float
+    fail_anxiety_gain: float
+    reactivate_prob: float
+    reactivated_strength: float
+    # M4, M7, M8 presence, talk and the relation (model.presence, model.talk, model.relation, model.household)
+    contact_weight: float
+    anxiety_relief: float
+    enable_own_doing: float
+    own_doing_se_gain: float
+    heard_wellbeing_gain: float
+    problem_solve_prob: float
+    spark_prob: float
+    spark_ties: int
+    alliance_gain: float
+    knowledge_gain: float
+    mutuality: float
+
+
+class People(NamedTuple):
+    """Who is who: Mesa ids of the users and of the worker in each slot; each user's regular worker's slot."""
+
+    user_uid: np.ndarray
+    worker_uid: np.ndarray
+    regular: np.ndarray
+
+
+class TripArrays(NamedTuple):
+    """The trip table (:class:`sim.world.trips.TripTable`) and its codes.
+
+    A visit's row is its case code x ``n_users`` + user, the code being the sum of ``mode_bit[m]`` over
+    the allowed modes m, plus ``fears_bit`` if the user fears public transport; ``transit`` is that mode.
+    """
+
+    mode: np.ndarray  # (cases x n, A) mode of the trip to each activity
+    minutes: np.ndarray  # (cases x n, A) round-trip minutes
+    transit_minutes: np.ndarray  # (n, A) round-trip minutes by public transport
+    n_users: int
+    mode_bit: np.ndarray
+    fears_bit: int
+    transit: int
+
+
+class ActivityTable(NamedTuple):
+    """The activity catalogue (:mod:`sim.world.activities`), one entry per activity a, and the codes kernels use."""
+
+    # what an activity is
+    is_task: np.ndarray
+    need: np.ndarray  # need kind it meets, -1 none
+    need_column: np.ndarray  # the same, 0 where none (masked by is_task)
+    demand: np.ndarray
+    pleasure: np.ndarray
+    is_talk: np.ndarray
+    minutes: np.ndarray
+    outside: np.ndarray
+    place: np.ndarray
+    category: np.ndarray
+    # codes: the event log's category of a challenge; the need kinds home and admin
+    challenge_code: int
+    home: int
+    admin: int
+
+
+class Visits(NamedTuple):
+    """Today's visits (:class:`sim.model.visits.VisitBatch`), one entry per visit v."""
+
+    users: np.ndarray  # user visited
+    draw_row: np.ndarray  # the visit's row in the day's draws
+    workers: np.ndarray  # worker slot
+    minutes: np.ndarray  # visit length
+    plan: np.ndarray  # (V, A) formal plan items
+    with_worker: bool  # a SIDL visit (relation, talk, dares), not another provider's activity
+
+
+class HookTerms(NamedTuple):
+    """What the rules' hooks (:class:`sim.rules.RuleSet`, the same names) answered for a batch, one row per visit."""
+
+    allowed_activities: np.ndarray  # (V, A) bool
+    travel_modes: np.ndarray  # (V, modes) bool
+    travel_factors: np.ndarray  # (V, modes) how many times longer a trip by each mode takes
+    pushed_challenges: np.ndarray  # (V, A) bool: feared activities the plan pushes
+    talk_share: np.ndarray  # (V,) share of activity and travel time that is talk
+    documentation_minutes: np.ndarray  # (V,)
+
+
+class Draws(NamedTuple):
+    """A day's visit draws, one row per user (:class:`sim.model.visits.VisitDraws`)."""
+
+    chances: np.ndarray  # (n, PER_VISIT + PER_SLOT x K) uniforms for the visit's chance events
+    taste: np.ndarray  # (n, A) today's taste, uniform with unit sd
+    perception: np.ndarray  # (n,) standard normal error of the worker's reading of the day
+
+
+class EventColumns(NamedTuple):
+    """The event log's columns (:class:`sim.model.events.EventLog`), one row per activity done."""
+
+    day: np.ndarray
+    user_id: np.ndarray
+    worker_id: np.ndarray
+    activity: np.ndarray
+    category: np.ndarray
+    place: np.ndarray
+    mode: np.ndarray
+    minutes: np.ndarray
+    travel_minutes: np.ndarray
+    planned: np.ndarray
+    together: np.ndarray
+    success: np.ndarray
+    provider: np.ndarray
+
+
+class Meeting(NamedTuple):
+    """Who meets whom, per visit v (:func:`meet`)."""
+
+    worker_id: np.ndarray  # -1 for another provider
+    by_regular: np.ndarray
+    alliance: np.ndarray  # the alliance the visit is made with
+    knowledge: np.ndarray
+    brave: np.ndarray
+    dare: np.ndarray  # the user proposes a feared activity
+
+
+class TravelOptions(NamedTuple):
+    """Per visit v and activity a (:func:`travel`): mode, round-trip minutes, whether the trip or place is feared."""
+
+    mode: np.ndarray
+    minutes: np.ndarray
+    feared: np.ndarray
+
+
+class Slots(NamedTuple):
+    """What a visit does, per visit v and slot k (:func:`negotiate`); activity -1 is an empty slot."""
+
+    activity: np.ndarray
+    mode: np.ndarray
+    minutes: np.ndarray
+    travel: np.ndarray  # minutes travelled with the user (0 at home)
+    together: np.ndarray  # a task done together rather than for the user
+    challenge: np.ndarray  # a feared activity tried
+    fit: np.ndarray  # 1 - |demand - true courage|
+    success: np.ndarray  # a challenge won (True where no challenge)
+    user_top: np.ndarray  # (V,) the activity the user would have chosen first
+
+
+#: Options of kernels called only from other kernels: no wrappers for calls from Python or C,
+#: which for arguments this large are most of what a kernel costs to compile.
+INTERNAL = {"no_cpython_wrapper": True, "no_cfunc_wrapper": True}
+
+
+def plain(*structs: tuple) -> tuple[tuple, ...]:
+    """The structures as plain tuples, as the daily entry points take them."""
+    return tuple(map(tuple, structs))
+
 
 # -- drawing from a stream's handle -----------------------------------------------------------------
 NEXT_DOUBLE, NEXT_UINT64, STATE = range(3)
@@ -136,52 +427,58 @@ def fill_normal(g, out):  # pragma: no cover - compiled
     for i in range(flat.size):
         flat[i] = normal(g)
 
-# -- the day ------------------------------------------------------------------------------------------
-#: Columns of a user's block of chance draws for a visit (visits.VisitDraws): five per visit, then
-#: three per activity slot (place learnt, challenge won, tie revived).
-TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
-PER_VISIT, PER_SLOT = 5, 3
+
+# -- formulas numpy also evaluates on arrays (through ``.py_func``) -----------------------------------
+@njit(cache=True)
+def ucla3(loneliness):  # pragma: no cover - compiled
+    """Internal loneliness 0-1 on the UCLA-3 scale (3-9)."""
+    return 3.0 + 6.0 * loneliness
 
 
 @njit(cache=True)
-def relax_loneliness(lon, cw, ct, off, g, noise_sd, memory, cscale, lmin, lmax, rate):  # pragma: no cover - compiled
-    """Recent contact remembered, loneliness drifts toward the level it sustains (dynamics.relax_loneliness)."""
-    for i in range(lon.size):
-        cw[i] += (7.0 * ct[i] - cw[i]) / memory
-        t = lmin + (lmax - lmin) * np.exp(-cw[i] / cscale) + off[i]
-        t = min(max(t, 0.0), 1.0)
-        lon[i] = min(max(lon[i] + rate * (t - lon[i]) + noise_sd * normal(g), 0.0), 1.0)
-        ct[i] = 0.0
+def wemwbs(wellbeing):  # pragma: no cover - compiled
+    """Internal wellbeing 0-1 on the WEMWBS scale (14-70)."""
+    return 14.0 + 56.0 * wellbeing
 
 
 @njit(cache=True)
-def relax(lon, cw, ct, off, anx, anx_trait, se, wb, needs, g, noise_sd, memory, cscale, lmin, lmax, rate, arate, abuf,
-          sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap):  # pragma: no cover - compiled
-    """End of day: recent contact, loneliness, anxiety, self-efficacy, wellbeing (the drift of dynamics.evening)."""
-    relax_loneliness(lon, cw, ct, off, g, noise_sd, memory, cscale, lmin, lmax, rate)
-    for i in range(lon.size):
-        at = anx_trait[i] * (1 - abuf * se[i])
-        anx[i] = min(max(anx[i] + arate * (at - anx[i]), 0.0), 1.0)
-        se[i] = min(max(se[i] + sedecay * (sefloor - se[i]), 0.0), 1.0)
-        backlog = min((needs[i, 0] + needs[i, 1] + needs[i, 2] + needs[i, 3]) / cap, 1.0)
-        target = base + sew * se[i] - lw * lon[i] - aw * anx[i] - nw * backlog
-        wb[i] = min(max(wb[i] + wrate * (target - wb[i]), 0.0), 1.0)
+def loneliness_level(contacts_week, offset, p):  # pragma: no cover - compiled
+    """M9: the loneliness that a rate of contact sustains, plus a personal offset.
+
+    Each contact helps less than the one before: the first contacts of a week matter most to
+    someone who has almost none (P7, P10).
+    """
+    drop = np.exp(-contacts_week / p.contact_scale)
+    return np.minimum(np.maximum(p.level_min + (p.level_max - p.level_min) * drop + offset, 0.0), 1.0)
 
 
 @njit(cache=True)
-def network_contact(strength, owner, drive, g, decay, boost, contacts):  # pragma: no cover - compiled
-    """Contact on each tie with chance strength^2 x drive of its owner; decay; boost (dynamics.network_contact)."""
-    for t in range(strength.size):
-        met = uniform(g) < strength[t] ** 2 * drive[owner[t]]
-        strength[t] *= decay
-        if met:
-            strength[t] += boost * (1 - strength[t])
-            contacts[owner[t]] += 1.0
+def wellbeing_level(self_efficacy, loneliness, anxiety, needs_total, p):  # pragma: no cover - compiled
+    """The wellbeing a user's state sustains: assets minus burdens, the backlog weighing fully at ``need_cap``."""
+    backlog = np.minimum(needs_total / p.need_cap, 1.0)
+    return (p.wellbeing_base + p.se_weight * self_efficacy - p.loneliness_weight * loneliness
+            - p.anxiety_weight * anxiety - p.needs_weight * backlog)
 
 
 @njit(cache=True)
-def own_doing(needs, landscape, need_place, g, rate, se, keep):  # pragma: no cover - compiled
-    """Tasks a user does alone where the place is known (dynamics.evening); ``keep[k]`` = (1 - gain)^k."""
+def outing_chance(self_efficacy, known, p):  # pragma: no cover - compiled
+    """M5/M9: a day's chance of going out alone: own_outing_rate x self-efficacy x known places, up to saturation."""
+    return p.own_outing_rate * self_efficacy * np.minimum(known / p.outing_saturation, 1.0)
+
+
+@njit(cache=True)
+def contact_drive(loneliness, courage, self_efficacy, p):  # pragma: no cover - compiled
+    """M9: how much a user seeks contact: less when lonely (withdrawal), more when brave and capable."""
+    return p.contact_rate * (1 - p.withdrawal * loneliness) * (courage + self_efficacy)
+
+
+# -- the rest of the day --------------------------------------------------------------------------------
+@njit(cache=True, **INTERNAL)
+def own_doing(u, p, g):  # pragma: no cover - compiled
+    """M3/M5: tasks a user does alone, each with chance ``own_doing_rate`` x self-efficacy, where its place is known."""
+    needs, landscape, se = u.needs, u.landscape, u.self_efficacy
+    need_place, keep = p.need_place, p.own_doing_keep
+    rate = p.own_doing_rate
     for i in range(needs.shape[0]):
         chance = rate * se[i]
         k = 0
@@ -193,38 +490,464 @@ def own_doing(needs, landscape, need_place, g, rate, se, keep):  # pragma: no co
         se[i] += (1 - keep[k]) * (1 - se[i])
 
 
-@njit(cache=True)
-def contact_drive(rate, withdrawal, loneliness, courage, se):  # pragma: no cover - compiled
-    """How much a user seeks contact (dynamics.contact_drive)."""
-    return rate * (1 - withdrawal * loneliness) * (courage + se)
+@njit(cache=True, **INTERNAL)
+def own_outings(u, p, g):  # pragma: no cover - compiled
+    """M5/M9: outings alone to known places (:func:`outing_chance`), contact in passing."""
+    landscape, se, contacts = u.landscape, u.self_efficacy, u.contacts_today
+    weight = p.incidental_contact_weight
+    for i in range(se.size):
+        known = 0
+        for place in range(1, landscape.shape[1]):
+            known += landscape[i, place]
+        if uniform(g) < outing_chance(se[i], known, p):
+            contacts[i] += weight
 
 
-@njit(cache=True)
-def contact_drives(rate, withdrawal, loneliness, courage, se, out):  # pragma: no cover - compiled
-    for i in range(out.size):
-        out[i] = contact_drive(rate, withdrawal, loneliness[i], courage[i], se[i])
+@njit(cache=True, **INTERNAL)
+def network_contact(u, p, g):  # pragma: no cover - compiled
+    """M9: contact on each tie with chance strength^2 x the owner's :func:`contact_drive`; ties decay.
 
-
-@njit(cache=True)
-def evening(needs, landscape, need_place, g_doing, doing_rate, keep, se, g_outings, outing_rate, saturation,
-            incidental, contacts, strength, owner, g_contact, contact_rate, withdrawal, courage, decay, boost,
-            lon, cw, off, anx, anx_trait, wb, g_noise, noise_sd, memory, cscale, lmin, lmax, rate, arate, abuf, sedecay,
-            sefloor, wrate, base, sew, lw, aw, nw, cap, relation_days):  # pragma: no cover - compiled
-    """Own doing, outings, network contact, the end-of-day drift (dynamics.daily_evening); relations a day older."""
-    own_doing(needs, landscape, need_place, g_doing, doing_rate, se, keep)
-    own_outings(landscape, se, g_outings, outing_rate, saturation, incidental, contacts)
+    Contact grows with the square of tie strength, so ties are bistable: strong ties sustain
+    themselves, weak ones fade to dormancy unless reactivated. Loneliness suppresses contact
+    (withdrawal): the feedback that lets loneliness tip into a persistent state below a contact
+    threshold (P12).
+    """
+    loneliness, courage, se = u.loneliness, u.courage, u.self_efficacy
+    strength, owner, contacts = u.tie_strength, u.tie_user, u.contacts_today
+    decay, boost = p.tie_decay, p.contact_boost
     drive = np.empty(se.size)
-    contact_drives(contact_rate, withdrawal, lon, courage, se, drive)
-    network_contact(strength, owner, drive, g_contact, decay, boost, contacts)
-    relax(lon, cw, contacts, off, anx, anx_trait, se, wb, needs, g_noise, noise_sd, memory, cscale, lmin, lmax, rate,
-          arate, abuf, sedecay, sefloor, wrate, base, sew, lw, aw, nw, cap)
+    for i in range(drive.size):
+        drive[i] = contact_drive(loneliness[i], courage[i], se[i], p)
+    for t in range(strength.size):
+        met = uniform(g) < strength[t] ** 2 * drive[owner[t]]
+        strength[t] *= decay
+        if met:
+            strength[t] += boost * (1 - strength[t])
+            contacts[owner[t]] += 1.0
+
+
+@njit(cache=True, **INTERNAL)
+def relax_loneliness(u, p, g):  # pragma: no cover - compiled
+    """M9: today's contact joins the recent-contact memory; loneliness drifts toward :func:`loneliness_level`."""
+    loneliness, offset, week, today = u.loneliness, u.loneliness_offset, u.contacts_week, u.contacts_today
+    memory, rate, noise_sd = p.memory_days, p.loneliness_rate, p.noise_sd
+    for i in range(loneliness.size):
+        week[i] += (7.0 * today[i] - week[i]) / memory
+        target = loneliness_level(week[i], offset[i], p)
+        loneliness[i] = min(max(loneliness[i] + rate * (target - loneliness[i]) + noise_sd * normal(g), 0.0), 1.0)
+        today[i] = 0.0
+
+
+@njit(cache=True, **INTERNAL)
+def drift(u, p, g):  # pragma: no cover - compiled
+    """End of day: loneliness (:func:`relax_loneliness`), anxiety, self-efficacy and wellbeing relax to their levels."""
+    relax_loneliness(u, p, g)
+    loneliness, anxiety, trait, se, wb, needs = u.loneliness, u.anxiety, u.anxiety_trait, u.self_efficacy, \
+        u.wellbeing, u.needs
+    buffer, anxiety_rate, se_decay, se_floor, wb_rate = (p.anxiety_se_buffer, p.anxiety_rate, p.se_decay, p.se_floor,
+                                                         p.wellbeing_rate)
+    for i in range(loneliness.size):
+        anxiety_level = trait[i] * (1 - buffer * se[i])
+        anxiety[i] = min(max(anxiety[i] + anxiety_rate * (anxiety_level - anxiety[i]), 0.0), 1.0)
+        se[i] = min(max(se[i] + se_decay * (se_floor - se[i]), 0.0), 1.0)
+        needs_total = needs[i, 0] + needs[i, 1] + needs[i, 2] + needs[i, 3]
+        target = wellbeing_level(se[i], loneliness[i], anxiety[i], needs_total, p)
+        wb[i] = min(max(wb[i] + wb_rate * (target - wb[i]), 0.0), 1.0)
+
+
+@njit(cache=True)
+def social_day(users, pars, g):  # pragma: no cover - compiled
+    """A day of the burn-in (:func:`sim.model.dynamics.burn_in`): outings alone, network contact, loneliness's drift.
+
+    Takes :class:`UserArrays` and :class:`EveningParams` as plain tuples; every part draws from the one stream ``g``.
+    """
+    u, p = UserArrays(*users), EveningParams(*pars)
+    own_outings(u, p, g)
+    network_contact(u, p, g)
+    relax_loneliness(u, p, g)
+
+
+@njit(cache=True)
+def evening(users, pars, streams):  # pragma: no cover - compiled
+    """After the visits (:func:`sim.model.dynamics.daily_evening`): own doing, outings, network contact, the drift.
+
+    Takes :class:`UserArrays`, :class:`EveningParams` and :class:`EveningStreams` as plain tuples.
+    Every relationship is a day older.
+    """
+    u, p, g = UserArrays(*users), EveningParams(*pars), EveningStreams(*streams)
+    own_doing(u, p, g.own_doing)
+    own_outings(u, p, g.own_outings)
+    network_contact(u, p, g.network_contact)
+    drift(u, p, g.loneliness_noise)
+    relation_days = u.relation_days
     for i in range(relation_days.size):
         relation_days[i] += 1
 
 
+# -- a day's visits ---------------------------------------------------------------------------------
+#: Columns of a user's row of chance draws for a visit (:class:`Draws`): PER_VISIT for the visit,
+#: then PER_SLOT for each activity slot k, from PER_VISIT + PER_SLOT x k.
+TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
+LEARN, WIN, REVIVE = range(3)  # a slot's: place learnt, challenge won, tie revived
+PER_VISIT, PER_SLOT = 5, 3
+
+
+@njit(cache=True, **INTERNAL)
+def meet(b, u, o, p, initiate_draw, m):  # pragma: no cover - compiled
+    """M8: who the user meets and the relation they meet with; M6: whether they dare.
+
+    The relation that grows is the one with the regular worker; it starts again from
+    ``initial_alliance`` when the person in that role changes. Anyone else is met as a stranger.
+    """
+    users, workers, worker_uid, regular = b.users, b.workers, o.worker_uid, o.regular
+    bond, alliance, knowledge, days, courage = u.bond_worker, u.alliance, u.knowledge, u.relation_days, u.courage
+    initial, brave_at, trust_at, initiate_prob = p.initial_alliance, p.brave_threshold, p.trust_threshold, \
+        p.initiate_prob
+    for v in range(users.size):
+        i = users[v]
+        m.worker_id[v] = worker_uid[workers[v]]
+        regular_uid = worker_uid[regular[i]]
+        if regular_uid != bond[i]:
+            alliance[i] = initial
+            knowledge[i] = 0.0
+            days[i] = 0
+        bond[i] = regular_uid
+        m.by_regular[v] = m.worker_id[v] == regular_uid
+        m.alliance[v] = alliance[i] if m.by_regular[v] else initial
+        m.knowledge[v] = knowledge[i] if m.by_regular[v] else 0.0
+        m.brave[v] = courage[i] >= brave_at
+        m.dare[v] = m.brave[v] and m.alliance[v] >= trust_at and initiate_draw[v] < initiate_prob
+
+
+@njit(cache=True)
+def travel(users, u, t, trips, acts, dare, out):  # pragma: no cover - compiled
+    """M5: mode, round-trip minutes and fear per visit and activity, from the trip table (:class:`TripArrays`).
+
+    A user who fears public transport takes it only on purpose, as the feared step, when daring or
+    pushed (and it is allowed); a trip takes ``t.travel_factors[v, mode]`` times as long as the table says.
+    """
+    fear_transit, fear_place = u.fear_transit, u.fear_place
+    modes, factors, pushed = t.travel_modes, t.travel_factors, t.pushed_challenges
+    trip_mode, trip_minutes, transit_minutes, mode_bit = trips.mode, trips.minutes, trips.transit_minutes, \
+        trips.mode_bit
+    n_users, fears_bit, transit = trips.n_users, trips.fears_bit, trips.transit
+    outside, place_of = acts.outside, acts.place
+    mode, minutes, feared = out.mode, out.minutes, out.feared
+    v_n, a_n = mode.shape
+    for v in range(v_n):
+        i = users[v]
+        fears = fear_transit[i]
+        code = 0
+        for m in range(modes.shape[1]):
+            if modes[v, m]:
+                code += mode_bit[m]
+        if fears:
+            code += fears_bit
+        row = code * n_users + i
+        may_practise = fears and modes[v, transit]
+        for a in range(a_n):
+            mode[v, a] = trip_mode[row, a]
+            minutes[v, a] = trip_minutes[row, a]
+            if may_practise and outside[a] and (dare[v] or pushed[v, a]):
+                mode[v, a] = transit
+                minutes[v, a] = transit_minutes[i, a]
+            minutes[v, a] *= factors[v, mode[v, a]]
+            feared[v, a] = outside[a] and (fear_place[i, place_of[a]] or (mode[v, a] == transit and fears))
+
+
+@njit(cache=True, **INTERNAL)
+def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma: no cover - compiled
+    """M2: score every activity, then fill the slots greedily with the best that still fits the time left.
+
+    The score blends the user's wish and the worker's by ``user_voice``; a pushed activity scores
+    ``forced_score``. Possible: what the rules allow, a task only while its need is pending, a feared
+    activity only when dared or pushed.
+    """
+    users, plan, courage, needs = b.users, b.plan, u.courage, u.needs
+    allowed, pushed = t.allowed_activities, t.pushed_challenges
+    travel_minutes, trip_mode, feared = options.minutes, options.mode, options.feared
+    knowledge, dare = m.knowledge, m.dare
+    is_task, demand, is_talk, act_minutes, need_column, pleasure, outside = (
+        acts.is_task, acts.demand, acts.is_talk, acts.minutes, acts.need_column, acts.pleasure, acts.outside)
+    chances, perception, taste = today.chances, today.perception, today.taste
+    together_prob, coffee, together_factor, perception_noise = (p.together_prob, p.coffee_minutes,
+                                                                p.together_time_factor, p.perception_noise)
+    urgency_weight, urgency_scale, misfit_weight, choice_noise = (p.urgency_weight, p.urgency_scale,
+                                                                  p.misfit_weight, p.choice_noise)
+    dare_weight, plan_weight, voice, forced = p.dare_weight, p.plan_weight, p.user_voice, p.forced_score
+    v_n, a_n = allowed.shape
+    k_n = s.activity.shape[1]
+    score, duration, minutes = np.empty(a_n), np.empty(a_n), np.empty(a_n)
+    together = np.empty(a_n, dtype=np.bool_)
+    for v in range(v_n):
+        i = users[v]
+        c = courage[i]
+        seen = c + perception_noise * (1.0 - knowledge[v]) * perception[v]
+        best_user, top = -np.inf, 0
+        for a in range(a_n):
+            together[a] = is_task[a] and c >= demand[a] and chances[v, TOGETHER] < together_prob
+            base = coffee if is_talk[a] else act_minutes[a]
+            minutes[a] = base * together_factor if together[a] else base
+            duration[a] = minutes[a] + travel_minutes[v, a]
+            pending = needs[i, need_column[a]] if is_task[a] else 0.0
+            feasible = allowed[v, a] and (pending >= 1 or not is_task[a]) and np.isfinite(travel_minutes[v, a]) \
+                and ((not feared[v, a]) or dare[v] or pushed[v, a])
+            urgency = urgency_weight * (1.0 - np.exp(-pending / urgency_scale))
+            misfit = abs(demand[a] - c)
+            misfit_seen = abs(demand[a] - seen)
+            proposed = 1.0 if (feared[v, a] and dare[v]) else 0.0
+            pushed_or_proposed = 1.0 if (pushed[v, a] or proposed > 0) else 0.0
+            user = pleasure[a] + urgency - misfit_weight * misfit + choice_noise * taste[v, a] + dare_weight * proposed
+            worker = urgency + plan_weight * (1.0 if plan[v, a] else 0.0) - misfit_weight * misfit_seen \
+                + dare_weight * pushed_or_proposed
+            if feasible:
+                score[a] = forced if pushed[v, a] else voice * user + (1 - voice) * worker
+                if user > best_user:
+                    best_user, top = user, a
+            else:
+                score[a] = -np.inf
+        s.user_top[v] = top
+        left = visit_minutes[v]
+        for k in range(k_n):
+            best, best_score = -1, -np.inf
+            for a in range(a_n):
+                if duration[a] <= left and score[a] > best_score:
+                    best, best_score = a, score[a]
+            if best < 0:
+                continue
+            s.activity[v, k] = best
+            left -= duration[best]
+            score[best] = -np.inf
+            s.mode[v, k] = trip_mode[v, best]
+            s.minutes[v, k] = minutes[best]
+            s.travel[v, k] = travel_minutes[v, best] if outside[best] else 0.0
+            s.together[v, k] = together[best]
+            s.challenge[v, k] = feared[v, best]
+            s.fit[v, k] = 1.0 - abs(demand[best] - c)
+
+
+@njit(cache=True, **INTERNAL)
+def live_activities(b, u, t, acts, p, today, s, talk, quality):  # pragma: no cover - compiled
+    """M3-M5: tasks done, capacity built, pleasure, contact in passing, places learnt; each visit's talk and quality.
+
+    Capacity gains compound: what each task leaves of 1 - self-efficacy multiplies across a visit.
+    """
+    users, share, chances = b.users, t.talk_share, today.chances
+    needs, se, wb, contacts, landscape, fear_place = (u.needs, u.self_efficacy, u.wellbeing, u.contacts_today,
+                                                      u.landscape, u.fear_place)
+    need_of, pleasure_of, place_of, outside_of, is_talk = acts.need, acts.pleasure, acts.place, acts.outside, \
+        acts.is_talk
+    activity, together, fit, minutes, travel_k, user_top = s.activity, s.together, s.fit, s.minutes, s.travel, \
+        s.user_top
+    together_gain, for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob = (
+        p.together_se_gain, p.for_user_se_gain, p.pleasure_wellbeing_gain, p.choice_wellbeing_gain,
+        p.incidental_contact_weight, p.landscape_learn_prob)
+    v_n, k_n = activity.shape
+    for v in range(v_n):
+        i = users[v]
+        keep, pleasure, n_out, talk_minutes, fit_sum, n_on = 1.0, 0.0, 0, 0.0, 0.0, 0
+        for k in range(k_n):
+            a = activity[v, k]
+            if a < 0:
+                continue
+            n_on += 1
+            fit_sum += fit[v, k]
+            need = need_of[a]
+            if need >= 0:
+                needs[i, need] -= 1.0
+                keep *= 1.0 - (together_gain if together[v, k] else for_user_gain) * fit[v, k]
+            pleasure += pleasure_gain * pleasure_of[a] * fit[v, k]
+            if is_talk[a]:
+                talk_minutes += minutes[v, k]
+            else:
+                talk_minutes += share[v] * (minutes[v, k] + travel_k[v, k])
+            if outside_of[a]:
+                n_out += 1
+                place = place_of[a]
+                if not fear_place[i, place] and chances[v, PER_VISIT + PER_SLOT * k + LEARN] < learn_prob:
+                    landscape[i, place] = True
+        for j in range(needs.shape[1]):
+            needs[i, j] = max(needs[i, j], 0.0)
+        se[i] = 1.0 - (1.0 - se[i]) * keep
+        chose = 1.0 if (activity[v, 0] >= 0 and activity[v, 0] == user_top[v]) else 0.0
+        wb[i] += pleasure + choice_gain * chose
+        contacts[i] += incidental * n_out
+        talk[v] = talk_minutes
+        quality[v] = fit_sum / max(n_on, 1) if n_on > 0 else 1.0
+
+
+@njit(cache=True)
+def win_chance(brave, alliance, self_efficacy, anxiety, p):  # pragma: no cover - compiled
+    """M6: chance a feared activity succeeds: trust helps on a brave day, and nothing helps much without one (P6)."""
+    z = p.success_logit + (p.brave_logit + p.alliance_logit * alliance) * (1.0 if brave else 0.0) \
+        + p.se_logit * self_efficacy - p.anxiety_logit * anxiety
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@njit(cache=True, **INTERNAL)
+def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compiled
+    """M6: feared activities tried today succeed (:func:`win_chance`) or fail, slot by slot.
+
+    Slot by slot, so a second challenge builds on the first. A success removes the fear of the
+    place (and of public transport, if taken), adds it to the landscape and may revive a tie.
+    """
+    users, chances = b.users, today.chances
+    activity, challenge, mode, success = s.activity, s.challenge, s.mode, s.success
+    se, wb, anxiety, fear_place, landscape, fear_transit = (u.self_efficacy, u.wellbeing, u.anxiety, u.fear_place,
+                                                            u.landscape, u.fear_transit)
+    one = np.empty(1, dtype=users.dtype)
+    for k in range(activity.shape[1]):
+        for v in range(activity.shape[0]):
+            if activity[v, k] < 0 or not challenge[v, k]:
+                continue
+            i = users[v]
+            won = chances[v, PER_VISIT + PER_SLOT * k + WIN] < win_chance(m.brave[v], m.alliance[v], se[i],
+                                                                          anxiety[i], p)
+            success[v, k] = won
+            if won:
+                se[i] = min(max(se[i] + p.success_se_gain * (1 - se[i]), 0.0), 1.0)
+                wb[i] += p.success_wellbeing_gain
+                place = acts.place[activity[v, k]]
+                fear_place[i, place] = False
+                landscape[i, place] = True
+                if mode[v, k] == trips.transit:
+                    fear_transit[i] = False
+                if chances[v, PER_VISIT + PER_SLOT * k + REVIVE] < p.reactivate_prob:
+                    one[0] = i
+                    reactivate(u.tie_start, u.tie_strength, one, 1, p.reactivated_strength)
+            else:
+                se[i] = min(max(se[i] - p.fail_se_loss, 0.0), 1.0)
+                anxiety[i] = min(anxiety[i] + p.fail_anxiety_gain, 1.0)
+
+
+@njit(cache=True, **INTERNAL)
+def live_relation(b, u, m, acts, p, today, talk, quality):  # pragma: no cover - compiled
+    """M4, M7, M8 (SIDL visits): the worker's presence, talk, and the relation with the regular worker.
+
+    Presence is contact and calm in proportion to the alliance, and may enable a task; talk (up to
+    a coffee's worth) lets the user be heard, may solve an admin problem and may spark dormant ties
+    to life; the alliance grows with the visit's quality, more with mutual talk (``mutuality``).
+    """
+    users, chances, alliance, knowledge = b.users, today.chances, m.alliance, m.knowledge
+    needs, se, wb, anxiety, contacts = u.needs, u.self_efficacy, u.wellbeing, u.anxiety, u.contacts_today
+    home, admin, coffee = acts.home, acts.admin, p.coffee_minutes
+    one = np.empty(1, dtype=users.dtype)
+    for v in range(users.size):
+        i = users[v]
+        al = alliance[v]
+        contacts[i] += p.contact_weight * al
+        anxiety[i] = max(anxiety[i] - p.anxiety_relief * al, 0.0)
+        if chances[v, ENABLE] < p.enable_own_doing:
+            kind = admin if needs[i, admin] > needs[i, home] else home
+            if needs[i, kind] >= 1:
+                needs[i, kind] -= 1
+                se[i] += p.own_doing_se_gain * (1 - se[i])
+    for v in range(users.size):
+        i = users[v]
+        al = alliance[v]
+        talked = min(talk[v] / coffee, 1.0)
+        wb[i] += p.heard_wellbeing_gain * talked * al
+        if chances[v, SOLVE] < p.problem_solve_prob * talked and needs[i, admin] >= 1:
+            needs[i, admin] -= 1
+        if chances[v, SPARK] < p.spark_prob * talked * al:
+            one[0] = i
+            reactivate(u.tie_start, u.tie_strength, one, p.spark_ties, p.reactivated_strength)
+    for v in range(users.size):
+        if m.by_regular[v]:
+            i = users[v]
+            al, kn = alliance[v], knowledge[v]
+            talked = min(talk[v] / coffee, 1.0)
+            u.alliance[i] = al + p.alliance_gain * (1 - al) * quality[v] * (1 + p.mutuality * talked)
+            u.knowledge[i] = kn + p.knowledge_gain * (1 - kn)
+
+
+@njit(cache=True)
+def log_visits(out, row, day, provider, user_id, worker_id, plan, acts, s):  # pragma: no cover - compiled
+    """One row of ``out`` (:class:`EventColumns`) per activity done, from ``row``, visit by visit and slot by slot.
+
+    ``user_id`` and ``worker_id`` are the ids of each visit's user and worker; returns the next free row.
+    """
+    category_of, place_of, challenge_code = acts.category, acts.place, acts.challenge_code
+    activity, challenge, mode, minutes, travel_k, together, success = (s.activity, s.challenge, s.mode, s.minutes,
+                                                                       s.travel, s.together, s.success)
+    v_n, k_n = activity.shape
+    for v in range(v_n):
+        for k in range(k_n):
+            a = activity[v, k]
+            if a < 0:
+                continue
+            out.day[row] = day
+            out.user_id[row] = user_id[v]
+            out.worker_id[row] = worker_id[v]
+            out.activity[row] = a
+            out.category[row] = challenge_code if challenge[v, k] else category_of[a]
+            out.place[row] = place_of[a]
+            out.mode[row] = mode[v, k]
+            out.minutes[row] = minutes[v, k]
+            out.travel_minutes[row] = travel_k[v, k]
+            out.planned[row] = plan[v, a]
+            out.together[row] = together[v, k]
+            out.success[row] = success[v, k]
+            out.provider[row] = provider
+            row += 1
+    return row
+
+
+@njit(cache=True)
+def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, row, day,
+              provider):  # pragma: no cover - compiled
+    """A batch of visits from meeting to the event log, in one pass (:func:`sim.model.visits.visit`).
+
+    Takes :class:`UserArrays`, :class:`People`, :class:`TripArrays`, :class:`ActivityTable`,
+    :class:`VisitParams`, :class:`Visits`, :class:`HookTerms`, :class:`Draws` and :class:`EventColumns`
+    as plain tuples, then the log's first free row, the day and the provider's code. The steps, in
+    order: :func:`meet`, :func:`travel`, :func:`negotiate`, :func:`live_activities`, :func:`challenges`,
+    :func:`live_relation` (SIDL visits only), :func:`visit_sums`, :func:`log_visits`.
+
+    Returns (visit minutes, travel minutes with users, documentation minutes, sum of activity fit, activities done,
+    visits by the regular worker, the worker id of each visit, the event log's next free row).
+    """
+    u, o, tr, ac, p = UserArrays(*users), People(*people), TripArrays(*trips), ActivityTable(*acts), VisitParams(*pars)
+    b, t, d, out = Visits(*visits), HookTerms(*terms), Draws(*draws), EventColumns(*columns)
+    v_n, a_n, k_n = b.users.size, ac.need_column.size, p.max_activities
+    today = Draws(d.chances[b.draw_row], d.taste[b.draw_row], d.perception[b.draw_row])
+
+    m = Meeting(np.empty(v_n, dtype=np.int64), np.empty(v_n, dtype=np.bool_), np.empty(v_n), np.empty(v_n),
+                np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_))
+    if b.with_worker:
+        meet(b, u, o, p, today.chances[:, INITIATE], m)
+    else:  # another provider: no relation, no dares
+        for v in range(v_n):
+            m.worker_id[v], m.by_regular[v], m.alliance[v], m.knowledge[v] = -1, False, 0.0, 0.0
+            m.brave[v], m.dare[v] = u.courage[b.users[v]] >= p.brave_threshold, False
+
+    options = TravelOptions(np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)),
+                            np.empty((v_n, a_n), dtype=np.bool_))
+    travel(b.users, u, t, tr, ac, m.dare, options)
+
+    s = Slots(activity=np.full((v_n, k_n), -1, dtype=np.int64), mode=np.zeros((v_n, k_n), dtype=np.int64),
+              minutes=np.zeros((v_n, k_n)), travel=np.zeros((v_n, k_n)),
+              together=np.zeros((v_n, k_n), dtype=np.bool_), challenge=np.zeros((v_n, k_n), dtype=np.bool_),
+              fit=np.zeros((v_n, k_n)), success=np.ones((v_n, k_n), dtype=np.bool_),
+              user_top=np.zeros(v_n, dtype=np.int64))
+    visit_minutes = b.minutes.astype(np.float64)
+    negotiate(b, u, t, options, m, ac, p, today, visit_minutes, s)
+
+    talk, quality = np.zeros(v_n), np.zeros(v_n)
+    live_activities(b, u, t, ac, p, today, s, talk, quality)
+    challenges(b, u, tr, ac, p, m, today, s)
+    if b.with_worker:
+        live_relation(b, u, m, ac, p, today, talk, quality)
+
+    visit_total, travel_total, doc_total, fit_total, done = visit_sums(visit_minutes, s.travel,
+                                                                       t.documentation_minutes, s.activity, s.fit)
+    end = log_visits(out, row, day, provider, o.user_uid[b.users], m.worker_id, b.plan, ac, s)
+    return visit_total, travel_total, doc_total, fit_total, done, np.count_nonzero(m.by_regular), m.worker_id, end
+
+
 @njit(cache=True)
 def visit_draws(g, chances, taste, perception, taste_scale):  # pragma: no cover - compiled
-    """Today's visit draws for every user (visits.VisitDraws): a uniform block per user, then the normals.
+    """Today's visit draws for every user (:class:`Draws`): a uniform block per user, then the normals.
 
     Each user's row of the block is their chances, then their taste, uniform around 0 scaled by ``taste_scale``.
     """
@@ -237,211 +960,21 @@ def visit_draws(g, chances, taste, perception, taste_scale):  # pragma: no cover
 
 
 @njit(cache=True)
-def negotiate(needs, users, need_column, allowed, travel, mode, feared, pushed, plan, dare, courage, tog_draw,
-              perception, knowledge, taste, visit_minutes, is_task, demand, pleasure, is_talk, act_minutes, outside,
-              together_prob, coffee_minutes, together_factor, urgency_weight, urgency_scale, misfit_weight,
-              perception_noise, choice_noise, dare_weight, plan_weight, voice, forced, chosen, mode_out, minutes_out,
-              travel_out, together_out, challenge_out, fit_out, user_top):  # pragma: no cover - compiled
-    """Score, then choose greedily while time is left (visits.negotiate).
+def visit_sums(minutes, travel, documentation, activity, fit):  # pragma: no cover - compiled
+    """The day's visit minutes, travel, documentation and activity fit, summed as numpy sums them (model._account).
 
-    A task is possible only while its need is pending; ``allowed`` is what the rules allow.
+    Returns (visit minutes, travel minutes, documentation minutes, sum of fit over activities done, activities done).
     """
-    v_n, a_n = allowed.shape
-    k_n = chosen.shape[1]
-    score = np.empty(a_n)
-    duration = np.empty(a_n)
-    minutes = np.empty(a_n)
-    together = np.empty(a_n, dtype=np.bool_)
-    for v in range(v_n):
-        c = courage[v]
-        seen = c + perception_noise * (1.0 - knowledge[v]) * perception[v]
-        best_user, top = -np.inf, 0
-        for a in range(a_n):
-            together[a] = is_task[a] and c >= demand[a] and tog_draw[v] < together_prob
-            base = coffee_minutes if is_talk[a] else act_minutes[a]
-            minutes[a] = base * together_factor if together[a] else base
-            duration[a] = minutes[a] + travel[v, a]
-            pending = needs[users[v], need_column[a]] if is_task[a] else 0.0
-            feasible = allowed[v, a] and (pending >= 1 or not is_task[a]) and np.isfinite(travel[v, a]) \
-                and ((not feared[v, a]) or dare[v] or pushed[v, a])
-            urgency = urgency_weight * (1.0 - np.exp(-pending / urgency_scale))
-            misfit = abs(demand[a] - c)
-            misfit_seen = abs(demand[a] - seen)
-            proposed = 1.0 if (feared[v, a] and dare[v]) else 0.0
-            pushed_or = 1.0 if (pushed[v, a] or proposed > 0) else 0.0
-            user = pleasure[a] + urgency - misfit_weight * misfit + choice_noise * taste[v, a] + dare_weight * proposed
-            worker = urgency + plan_weight * (1.0 if plan[v, a] else 0.0) - misfit_weight * misfit_seen \
-                + dare_weight * pushed_or
-            if feasible:
-                score[a] = forced if pushed[v, a] else voice * user + (1 - voice) * worker
-                if user > best_user:
-                    best_user, top = user, a
-            else:
-                score[a] = -np.inf
-        user_top[v] = top
-        left = visit_minutes[v]
-        for k in range(k_n):
-            best, best_score = -1, -np.inf
-            for a in range(a_n):
-                if duration[a] <= left and score[a] > best_score:
-                    best, best_score = a, score[a]
-            if best < 0:
-                continue
-            chosen[v, k] = best
-            left -= duration[best]
-            score[best] = -np.inf
-            mode_out[v, k] = mode[v, best]
-            minutes_out[v, k] = minutes[best]
-            travel_out[v, k] = travel[v, best] if outside[best] else 0.0
-            together_out[v, k] = together[best]
-            challenge_out[v, k] = feared[v, best]
-            fit_out[v, k] = 1.0 - abs(demand[best] - c)
-
-
-@njit(cache=True)
-def live_activities(users, activity, together, fit, minutes, travel, user_top, slot_draws, needs, se, wb, contacts,
-                    landscape, fear_place, need_of, pleasure_of, place_of, outside_of, is_talk, share, together_gain,
-                    for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob, talk_minutes,
-                    quality):  # pragma: no cover - compiled
-    """Tasks, capacity, pleasure, contact in passing, places learnt (visits.live, before challenges)."""
-    v_n, k_n = activity.shape
-    for v in range(v_n):
-        u = users[v]
-        keep = 1.0
-        pleasure = 0.0
-        n_out = 0
-        talk = 0.0
-        fit_sum = 0.0
-        n_on = 0
-        for k in range(k_n):
-            a = activity[v, k]
-            if a < 0:
-                continue
-            n_on += 1
-            fit_sum += fit[v, k]
-            need = need_of[a]
-            if need >= 0:
-                needs[u, need] -= 1.0
-                keep *= 1.0 - (together_gain if together[v, k] else for_user_gain) * fit[v, k]
-            pleasure += pleasure_gain * pleasure_of[a] * fit[v, k]
-            if is_talk[a]:
-                talk += minutes[v, k]
-            else:
-                talk += share[v] * (minutes[v, k] + travel[v, k])
-            if outside_of[a]:
-                n_out += 1
-                p = place_of[a]
-                if not fear_place[u, p] and slot_draws[v, k] < learn_prob:
-                    landscape[u, p] = True
-        for j in range(needs.shape[1]):
-            needs[u, j] = max(needs[u, j], 0.0)
-        se[u] = 1.0 - (1.0 - se[u]) * keep
-        chose = 1.0 if (activity[v, 0] >= 0 and activity[v, 0] == user_top[v]) else 0.0
-        wb[u] += pleasure + choice_gain * chose
-        contacts[u] += incidental * n_out
-        talk_minutes[v] = talk
-        quality[v] = fit_sum / max(n_on, 1) if n_on > 0 else 1.0
-
-
-@njit(cache=True)
-def live_relation(users, alliance, knowledge, by_regular, talk_minutes, quality, enable_draw, solve_draw, spark_draw,
-                  needs, se, wb, anxiety, contacts, alliance_state, knowledge_state, contact_weight, anxiety_relief,
-                  enable_prob, own_doing_gain, coffee_minutes, heard_gain, solve_prob, spark_prob, alliance_gain,
-                  knowledge_gain, mutuality, home, admin, tie_start, tie_strength, spark_ties,
-                  reactivated):  # pragma: no cover - compiled
-    """Presence, talk and the relation (visits.live); talk that sparks gives dormant ties new life."""
-    one = np.empty(1, dtype=users.dtype)
-    for v in range(users.size):
-        u = users[v]
-        al = alliance[v]
-        contacts[u] += contact_weight * al
-        anxiety[u] = max(anxiety[u] - anxiety_relief * al, 0.0)
-        if enable_draw[v] < enable_prob:
-            kind = admin if needs[u, admin] > needs[u, home] else home
-            if needs[u, kind] >= 1:
-                needs[u, kind] -= 1
-                se[u] += own_doing_gain * (1 - se[u])
-    for v in range(users.size):
-        u = users[v]
-        al = alliance[v]
-        tq = min(talk_minutes[v] / coffee_minutes, 1.0)
-        wb[u] += heard_gain * tq * al
-        if solve_draw[v] < solve_prob * tq and needs[u, admin] >= 1:
-            needs[u, admin] -= 1
-        if spark_draw[v] < spark_prob * tq * al:
-            one[0] = u
-            reactivate(tie_start, tie_strength, one, spark_ties, reactivated)
-    for v in range(users.size):
-        if by_regular[v]:
-            u = users[v]
-            al, kn = alliance[v], knowledge[v]
-            tq = min(talk_minutes[v] / coffee_minutes, 1.0)
-            alliance_state[u] = al + alliance_gain * (1 - al) * quality[v] * (1 + mutuality * tq)
-            knowledge_state[u] = kn + knowledge_gain * (1 - kn)
-
-
-@njit(cache=True)
-def add_needs(needs, g, rates, most):  # pragma: no cover - compiled
-    """Today's new needs, Poisson with ``rates[j]`` per kind, drawn kind by kind; the backlog capped."""
-    for j in range(needs.shape[1]):
-        for i in range(needs.shape[0]):
-            needs[i, j] = min(needs[i, j] + poisson(g, rates[j]), most)
-
-
-@njit(cache=True)
-def courage(c, trait, g, persistence, coef):  # pragma: no cover - compiled
-    """Today's courage, AR(1) around the personal mean (dynamics.update_courage)."""
-    for i in range(c.size):
-        c[i] = min(max(trait[i] + persistence * (c[i] - trait[i]) + coef * normal(g), 0.0), 1.0)
-
-
-@njit(cache=True)
-def own_outings(landscape, se, g, rate, saturation, weight, contacts):  # pragma: no cover - compiled
-    """Outings alone to known places, contact in passing (dynamics.own_outings)."""
-    for i in range(se.size):
-        known = 0
-        for p in range(1, landscape.shape[1]):
-            known += landscape[i, p]
-        if uniform(g) < rate * se[i] * min(known / saturation, 1.0):
-            contacts[i] += weight
-
-
-@njit(cache=True)
-def log_visits(row, day, provider, user_id, worker_id, activity, challenge, mode, minutes, travel, plan, together,
-               success, category_of, place_of, challenge_code, out_day, out_user, out_worker, out_activity,
-               out_category, out_place, out_mode, out_minutes, out_travel, out_planned, out_together, out_success,
-               out_provider):  # pragma: no cover - compiled
-    """One row per activity done, visit by visit and slot by slot (events.EventLog); returns the new row count."""
-    v_n, k_n = activity.shape
-    for v in range(v_n):
-        for k in range(k_n):
-            a = activity[v, k]
-            if a < 0:
-                continue
-            out_day[row] = day
-            out_user[row] = user_id[v]
-            out_worker[row] = worker_id[v]
-            out_activity[row] = a
-            out_category[row] = challenge_code if challenge[v, k] else category_of[a]
-            out_place[row] = place_of[a]
-            out_mode[row] = mode[v, k]
-            out_minutes[row] = minutes[v, k]
-            out_travel[row] = travel[v, k]
-            out_planned[row] = plan[v, a]
-            out_together[row] = together[v, k]
-            out_success[row] = success[v, k]
-            out_provider[row] = provider
-            row += 1
-    return row
-
-
-@njit(cache=True)
-def win_chance(brave, alliance, se, anxiety, base, brave_logit, alliance_logit, se_logit,
-               anxiety_logit):  # pragma: no cover - compiled
-    """Chance a feared activity succeeds (visits.success_probability): a logistic in trust on a brave day."""
-    z = base + (brave_logit + alliance_logit * alliance) * (1.0 if brave else 0.0) + se_logit * se \
-        - anxiety_logit * anxiety
-    return 1.0 / (1.0 + np.exp(-z))
+    flat_activity, flat_fit = activity.ravel(), fit.ravel()
+    done = np.empty(flat_fit.size)
+    n_done = 0
+    for i in range(flat_fit.size):
+        if flat_activity[i] >= 0:
+            done[n_done] = flat_fit[i]
+            n_done += 1
+    flat_travel = travel.ravel()
+    return (pairwise_sum(minutes, 0, minutes.size), pairwise_sum(flat_travel, 0, flat_travel.size),
+            pairwise_sum(documentation, 0, documentation.size), pairwise_sum(done, 0, n_done), n_done)
 
 
 @njit(cache=True)
@@ -458,36 +991,60 @@ def reactivate(tie_start, strength, users, k, level):  # pragma: no cover - comp
             strength[best] = level
 
 
+# -- the day's bookkeeping ------------------------------------------------------------------------------
 @njit(cache=True)
-def challenges(users, activity, mode, challenge, brave, alliance, win_draw, again_draw, se, wb, anxiety, fear_place,
-               landscape, fear_transit, tie_start, tie_strength, place_of, transit, base, brave_logit,
-               alliance_logit, se_logit, anxiety_logit, se_gain, se_loss, wb_gain, anxiety_gain, again_prob,
-               level, success):  # pragma: no cover - compiled
-    """Feared activities tried today succeed or fail, slot by slot (visits._challenges)."""
-    one = np.empty(1, dtype=users.dtype)
-    for k in range(activity.shape[1]):
-        for v in range(activity.shape[0]):
-            if activity[v, k] < 0 or not challenge[v, k]:
-                continue
-            u = users[v]
-            p = win_chance(brave[v], alliance[v], se[u], anxiety[u], base, brave_logit, alliance_logit, se_logit,
-                           anxiety_logit)
-            won = win_draw[v, k] < p
-            success[v, k] = won
-            if won:
-                se[u] = min(max(se[u] + se_gain * (1 - se[u]), 0.0), 1.0)
-                wb[u] += wb_gain
-                place = place_of[activity[v, k]]
-                fear_place[u, place] = False
-                landscape[u, place] = True
-                if mode[v, k] == transit:
-                    fear_transit[u] = False
-                if again_draw[v, k] < again_prob:
-                    one[0] = u
-                    reactivate(tie_start, tie_strength, one, 1, level)
-            else:
-                se[u] = min(max(se[u] - se_loss, 0.0), 1.0)
-                anxiety[u] = min(anxiety[u] + anxiety_gain, 1.0)
+def add_needs(needs, g, rates, most):  # pragma: no cover - compiled
+    """Today's new needs, Poisson with ``rates[j]`` per kind, drawn kind by kind; the backlog capped."""
+    for j in range(needs.shape[1]):
+        for i in range(needs.shape[0]):
+            needs[i, j] = min(needs[i, j] + poisson(g, rates[j]), most)
+
+
+@njit(cache=True)
+def courage(c, trait, g, persistence, coef):  # pragma: no cover - compiled
+    """Today's courage, AR(1) around the personal mean (:func:`sim.model.dynamics.daily_courage`)."""
+    for i in range(c.size):
+        c[i] = min(max(trait[i] + persistence * (c[i] - trait[i]) + coef * normal(g), 0.0), 1.0)
+
+
+@njit(cache=True)
+def chances(g, p, out):  # pragma: no cover - compiled
+    """``out[:] = rng.random(out.size) < p``, drawn from the stream with handle ``g``; returns how many came true."""
+    hits = 0
+    for i in range(out.size):
+        out[i] = uniform(g) < p
+        hits += out[i]
+    return hits
+
+
+@njit(cache=True)
+def scheduled(weekdays, day, pending, out):  # pragma: no cover - compiled
+    """Visits due today: the user's visit weekdays, and visits moved to today (``SIDLModel._due``)."""
+    for i in range(out.size):
+        out[i] = weekdays[i, day] or pending[i]
+
+
+@njit(cache=True)
+def move_visits(due, weekdays, tomorrow, courage, threshold, pushed, max_days, pending, allowed):  # pragma: no cover
+    """Due visits on a bad day move to tomorrow if it is a free weekday and moves are ``allowed``.
+
+    Called by :meth:`sim.model.model.SIDLModel._due`. Returns how many visits moved for the first time,
+    and the users visited today.
+    """
+    moved = 0
+    for i in range(due.size):
+        if not allowed:
+            pending[i] = False
+            continue
+        free = tomorrow < 5 and not weekdays[i, tomorrow]
+        move = due[i] and free and courage[i] < threshold and pushed[i] < max_days
+        if move and pushed[i] == 0:
+            moved += 1
+        pushed[i] = pushed[i] + 1 if move else 0
+        pending[i] = move
+        if move:
+            due[i] = False
+    return moved, np.flatnonzero(due)
 
 
 @njit(cache=True)
@@ -557,7 +1114,7 @@ def pairwise_sum(a, lo, n):  # pragma: no cover - compiled
 @njit(cache=True)
 def daily_means(loneliness, wellbeing, se, anxiety, alliance, tie_strength, landscape, needs, lonely_at, active_at,
                 out):  # pragma: no cover - compiled
-    """The day's row of the time series in one pass (reporters.measure), in ``reporters.TIMESERIES`` order."""
+    """The day's row of the time series in one pass (:func:`sim.model.reporters.measure`), in ``TIMESERIES`` order."""
     n = loneliness.size
     lonely = 0
     for i in range(n):
@@ -570,207 +1127,12 @@ def daily_means(loneliness, wellbeing, se, anxiety, alliance, tie_strength, land
         for p in range(1, landscape.shape[1]):
             known += landscape[i, p]
     flat_needs = needs.ravel()
-    out[0] = 3.0 + 6.0 * (pairwise_sum(loneliness, 0, n) / n)
+    out[0] = ucla3(pairwise_sum(loneliness, 0, n) / n)
     out[1] = lonely / n
-    out[2] = 14.0 + 56.0 * (pairwise_sum(wellbeing, 0, n) / n)
+    out[2] = wemwbs(pairwise_sum(wellbeing, 0, n) / n)
     out[3] = pairwise_sum(se, 0, n) / n
     out[4] = active / n
     out[5] = known / n
     out[6] = pairwise_sum(flat_needs, 0, flat_needs.size) / n
     out[7] = pairwise_sum(anxiety, 0, n) / n
     out[8] = pairwise_sum(alliance, 0, n) / n
-
-
-@njit(cache=True)
-def chances(g, p, out):  # pragma: no cover - compiled
-    """``out[:] = rng.random(out.size) < p``, drawn from the stream with handle ``g``; returns how many came true."""
-    hits = 0
-    for i in range(out.size):
-        out[i] = uniform(g) < p
-        hits += out[i]
-    return hits
-
-
-@njit(cache=True)
-def scheduled(weekdays, day, pending, out):  # pragma: no cover - compiled
-    """Visits due today: the user's visit weekdays, and visits moved to today (model._due)."""
-    for i in range(out.size):
-        out[i] = weekdays[i, day] or pending[i]
-
-
-@njit(cache=True)
-def move_visits(due, weekdays, tomorrow, courage, threshold, pushed, max_days, pending, allowed):  # pragma: no cover
-    """Due visits on a bad day move to tomorrow if it is a free weekday and moves are ``allowed`` (model._due).
-
-    Returns how many visits moved for the first time, and the users visited today.
-    """
-    moved = 0
-    for i in range(due.size):
-        if not allowed:
-            pending[i] = False
-            continue
-        free = tomorrow < 5 and not weekdays[i, tomorrow]
-        move = due[i] and free and courage[i] < threshold and pushed[i] < max_days
-        if move and pushed[i] == 0:
-            moved += 1
-        pushed[i] = pushed[i] + 1 if move else 0
-        pending[i] = move
-        if move:
-            due[i] = False
-    return moved, np.flatnonzero(due)
-
-
-@njit(cache=True)
-def meet(users, workers, worker_uid, regular, bond_worker, alliance, knowledge, relation_days, initial_alliance,
-         courage, brave_at, initiate_draw, trust_at, initiate_prob, uid, by_regular, alliance_v, knowledge_v, brave,
-         dare):  # pragma: no cover - compiled
-    """Who the user meets, the relation they meet with, and whether they dare (model._meet)."""
-    for v in range(users.size):
-        u = users[v]
-        uid[v] = worker_uid[workers[v]]
-        regular_uid = worker_uid[regular[u]]
-        if regular_uid != bond_worker[u]:
-            alliance[u] = initial_alliance
-            knowledge[u] = 0.0
-            relation_days[u] = 0
-        bond_worker[u] = regular_uid
-        by_regular[v] = uid[v] == regular_uid
-        alliance_v[v] = alliance[u] if by_regular[v] else initial_alliance
-        knowledge_v[v] = knowledge[u] if by_regular[v] else 0.0
-        brave[v] = courage[u] >= brave_at
-        dare[v] = brave[v] and alliance_v[v] >= trust_at and initiate_draw[v] < initiate_prob
-
-
-@njit(cache=True)
-def travel(users, modes, factors, fears, trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit, dare,
-           pushed, transit, outside, fear_place, place_of, mode, minutes, feared):  # pragma: no cover - compiled
-    """Mode, round-trip minutes and fear per visit and activity, from the precomputed trips (visits.travel_options).
-
-    A visit's row in the trip table is its case code (``trips.MODE_BIT``, ``trips.FEARS_TRANSIT``) x users + user.
-    A trip takes ``factors[v, mode]`` times as long as the table says (the rules' ``travel_factors``).
-    """
-    v_n, a_n = mode.shape
-    for v in range(v_n):
-        u = users[v]
-        code = 0
-        for m in range(modes.shape[1]):
-            if modes[v, m]:
-                code += mode_bit[m]
-        if fears[v]:
-            code += fears_bit
-        row = code * n_users + u
-        may_practise = fears[v] and modes[v, transit]
-        for a in range(a_n):
-            mode[v, a] = trip_mode[row, a]
-            minutes[v, a] = trip_minutes[row, a]
-            if may_practise and outside[a] and (dare[v] or pushed[v, a]):
-                mode[v, a] = transit
-                minutes[v, a] = transit_minutes[u, a]
-            minutes[v, a] *= factors[v, mode[v, a]]
-            feared[v, a] = outside[a] and (fear_place[u, place_of[a]] or (mode[v, a] == transit and fears[v]))
-
-
-@njit(cache=True)
-def visit_sums(minutes, travel, documentation, activity, fit):  # pragma: no cover - compiled
-    """The day's visit minutes, travel, documentation and activity fit, summed as numpy sums them (model._account).
-
-    Returns (visit minutes, travel minutes, documentation minutes, sum of fit over activities done, activities done).
-    """
-    flat_activity, flat_fit = activity.ravel(), fit.ravel()
-    done = np.empty(flat_fit.size)
-    n_done = 0
-    for i in range(flat_fit.size):
-        if flat_activity[i] >= 0:
-            done[n_done] = flat_fit[i]
-            n_done += 1
-    flat_travel = travel.ravel()
-    return (pairwise_sum(minutes, 0, minutes.size), pairwise_sum(flat_travel, 0, flat_travel.size),
-            pairwise_sum(documentation, 0, documentation.size), pairwise_sum(done, 0, n_done), n_done)
-
-
-@njit(cache=True)
-def visit_day(batch, terms, draws, state, org, trips, acts, pars, log):  # pragma: no cover - compiled
-    """A day's visits from meeting to the event log, in one pass (visits.visit); the sub-steps are the kernels above.
-
-    Returns (visit minutes, travel minutes with users, documentation minutes, sum of activity fit, activities done,
-    visits by the regular worker, the worker id of each visit, the event log's next free row).
-    """
-    users, draw_row, workers, visit_minutes, plan, with_worker = batch
-    allowed, modes, factors, pushed, share, documentation = terms
-    chances_all, taste_all, perception_all = draws
-    (needs, se, wb, anxiety, contacts, landscape, fear_place, fear_transit, tie_start, tie_strength, courage_all,
-     alliance_all, knowledge_all, bond_worker, relation_days) = state
-    worker_uid, regular = org
-    trip_mode, trip_minutes, transit_minutes, n_users, mode_bit, fears_bit = trips
-    (need_column, is_task, demand, pleasure, is_talk, act_minutes, outside, need_of, place_of, category_of,
-     challenge_code, transit, home, admin) = acts
-    p_meet, p_negotiate, p_live, p_challenge, p_relation = pars
-    columns, row, day, provider, user_uid, k_n = log
-
-    v_n, a_n = users.size, need_column.size
-    chances, taste, perception = chances_all[draw_row], taste_all[draw_row], perception_all[draw_row]
-    courage = courage_all[users]
-    uid, alliance, knowledge = np.empty(v_n, dtype=np.int64), np.empty(v_n), np.empty(v_n)
-    by_regular, brave, dare = (np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_),
-                               np.empty(v_n, dtype=np.bool_))
-    initial_alliance, brave_at, trust_at, initiate_prob = p_meet
-    if with_worker:
-        meet(users, workers, worker_uid, regular, bond_worker, alliance_all, knowledge_all, relation_days,
-             initial_alliance, courage_all, brave_at, chances[:, INITIATE], trust_at, initiate_prob, uid, by_regular,
-             alliance, knowledge, brave, dare)
-    else:  # another provider: no relation, no dares
-        for v in range(v_n):
-            uid[v], by_regular[v], alliance[v], knowledge[v] = -1, False, 0.0, 0.0
-            brave[v], dare[v] = courage[v] >= brave_at, False
-
-    mode_a, travel_a = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n))
-    feared = np.empty((v_n, a_n), dtype=np.bool_)
-    travel(users, modes, factors, fear_transit[users], trip_mode, trip_minutes, transit_minutes, n_users, mode_bit,
-           fears_bit, dare, pushed, transit, outside, fear_place, place_of, mode_a, travel_a, feared)
-
-    activity, mode = np.full((v_n, k_n), -1, dtype=np.int64), np.zeros((v_n, k_n), dtype=np.int64)
-    minutes, travel_k, fit = np.zeros((v_n, k_n)), np.zeros((v_n, k_n)), np.zeros((v_n, k_n))
-    together, challenge = np.zeros((v_n, k_n), dtype=np.bool_), np.zeros((v_n, k_n), dtype=np.bool_)
-    top = np.zeros(v_n, dtype=np.int64)
-    minutes_f = visit_minutes.astype(np.float64)
-    (together_prob, coffee, together_factor, urgency_weight, urgency_scale, misfit_weight, perception_noise,
-     choice_noise, dare_weight, plan_weight, voice, forced) = p_negotiate
-    negotiate(needs, users, need_column, allowed, travel_a, mode_a, feared, pushed, plan, dare, courage,
-              chances[:, TOGETHER], perception, knowledge, taste, minutes_f, is_task, demand, pleasure, is_talk,
-              act_minutes, outside, together_prob, coffee, together_factor, urgency_weight, urgency_scale,
-              misfit_weight, perception_noise, choice_noise, dare_weight, plan_weight, voice, forced, activity, mode,
-              minutes, travel_k, together, challenge, fit, top)
-
-    slot = np.empty((PER_SLOT, v_n, k_n))  # the chance draws of each slot: place learnt, challenge won, tie revived
-    for v in range(v_n):
-        for k in range(k_n):
-            for j in range(PER_SLOT):
-                slot[j, v, k] = chances[v, PER_VISIT + PER_SLOT * k + j]
-    talk, quality, success = np.zeros(v_n), np.zeros(v_n), np.ones((v_n, k_n), dtype=np.bool_)
-    together_gain, for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob = p_live
-    live_activities(users, activity, together, fit, minutes, travel_k, top, slot[0], needs, se, wb, contacts,
-                    landscape, fear_place, need_of, pleasure, place_of, outside, is_talk, share, together_gain,
-                    for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob, talk, quality)
-    (base, brave_logit, alliance_logit, se_logit, anxiety_logit, se_gain, se_loss, wb_gain, anxiety_gain, again_prob,
-     level) = p_challenge
-    challenges(users, activity, mode, challenge, brave, alliance, slot[1], slot[2], se, wb, anxiety, fear_place,
-               landscape, fear_transit, tie_start, tie_strength, place_of, transit, base, brave_logit, alliance_logit,
-               se_logit, anxiety_logit, se_gain, se_loss, wb_gain, anxiety_gain, again_prob, level, success)
-    if with_worker:
-        (contact_weight, anxiety_relief, enable_prob, own_doing_gain, heard_gain, solve_prob, spark_prob,
-         alliance_gain, knowledge_gain, mutuality, spark_ties, revived) = p_relation
-        live_relation(users, alliance, knowledge, by_regular, talk, quality, chances[:, ENABLE], chances[:, SOLVE],
-                      chances[:, SPARK], needs, se, wb, anxiety, contacts, alliance_all, knowledge_all, contact_weight,
-                      anxiety_relief, enable_prob, own_doing_gain, coffee, heard_gain, solve_prob, spark_prob,
-                      alliance_gain, knowledge_gain, mutuality, home, admin, tie_start, tie_strength, spark_ties,
-                      revived)
-
-    visit_total, travel_total, doc_total, fit_total, done = visit_sums(minutes_f, travel_k, documentation, activity,
-                                                                       fit)
-    (out_day, out_user, out_worker, out_activity, out_category, out_place, out_mode, out_minutes, out_travel,
-     out_planned, out_together, out_success, out_provider) = columns
-    end = log_visits(row, day, provider, user_uid[users], uid, activity, challenge, mode, minutes, travel_k, plan,
-                     together, success, category_of, place_of, challenge_code, out_day, out_user, out_worker,
-                     out_activity, out_category, out_place, out_mode, out_minutes, out_travel, out_planned,
-                     out_together, out_success, out_provider)
-    return visit_total, travel_total, doc_total, fit_total, done, np.count_nonzero(by_regular), uid, end

@@ -3,7 +3,7 @@
 One step is one day. The order of a day, written once here and followed by
 :meth:`SIDLModel.step`:
 
-1. **Organisation** - the rules' daily events (``rules.on_day``) and staff
+1. **Organisation** - the rules' daily events (``RuleSet.on_day``) and staff
    turnover: a leaver's slot is filled by a new worker.
 2. **Daily state (M1)** - every user's courage for today.
 3. **Needs (M3)** - household needs arrive.

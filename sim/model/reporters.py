@@ -24,11 +24,13 @@ LONELY_AT_LEVEL = (LONELY_AT_UCLA3 - 3.0) / 6.0
 
 
 def ucla3(loneliness: np.ndarray) -> np.ndarray:
-    return 3.0 + 6.0 * loneliness
+    """Internal loneliness on the UCLA-3 scale (:func:`sim.model.kernels.ucla3`)."""
+    return kernels.ucla3.py_func(loneliness)
 
 
 def wemwbs(wellbeing: np.ndarray) -> np.ndarray:
-    return 14.0 + 56.0 * wellbeing
+    """Internal wellbeing on the WEMWBS scale (:func:`sim.model.kernels.wemwbs`)."""
+    return kernels.wemwbs.py_func(wellbeing)
 
 
 def landscape_size(m: mesa.Model) -> np.ndarray:

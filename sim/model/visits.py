@@ -24,7 +24,8 @@ import mesa
 import numpy as np
 
 from sim.model import kernels
-from sim.params.schema import Becoming, ModelParams
+from sim.model.dynamics import user_arrays
+from sim.params.schema import ModelParams
 from sim.rules import RuleSet, VisitBatch
 from sim.world import activities as act
 from sim.world.places import MODE_NAMES, TRANSIT
@@ -41,13 +42,10 @@ HOME, ADMIN = act.NEED_NAMES.index("home"), act.NEED_NAMES.index("admin")
 NEED_COLUMN = np.maximum(act.NEED, 0)
 
 
-@dataclass
-class VisitDraws:
-    """Today's random numbers for every user (whether visited or not)."""
+class VisitDraws(kernels.Draws):
+    """Today's random numbers for every user, visited or not (the fields of :class:`sim.model.kernels.Draws`)."""
 
-    uniform: np.ndarray  # (n, 5 + 3 x max_activities): chance events of the visit
-    taste: np.ndarray  # (n, A): today's idiosyncratic taste, uniform with unit sd
-    perception: np.ndarray  # (n,): standard normal error of the worker's reading of the day
+    __slots__ = ()
 
     @classmethod
     def empty(cls, n: int, max_activities: int) -> VisitDraws:
@@ -56,7 +54,7 @@ class VisitDraws:
 
     def drawer(self, g: np.ndarray) -> Callable[[], None]:
         """A call that draws new numbers into these arrays from the stream with handle ``g``."""
-        return partial(kernels.visit_draws, g, self.uniform, self.taste, self.perception, TASTE_SCALE)
+        return partial(kernels.visit_draws, g, self.chances, self.taste, self.perception, TASTE_SCALE)
 
     @classmethod
     def draw(cls, g: np.ndarray, n: int, max_activities: int) -> VisitDraws:
@@ -79,29 +77,32 @@ class Outcome:
     worker_ids: np.ndarray  # (V,) id of the worker who made each visit (-1: another provider)
 
 
-#: Activity tables as the visit kernel takes them (:func:`sim.model.kernels.visit_day`).
-ACTIVITIES = (NEED_COLUMN, act.IS_TASK, act.DEMAND, act.PLEASURE, IS_TALK, act.MINUTES, act.OUTSIDE, act.NEED,
-              act.PLACE, act.CATEGORY, act.CHALLENGE, TRANSIT, HOME, ADMIN)
+#: The activity catalogue as the visit kernel reads it.
+ACTIVITIES = kernels.ActivityTable(
+    is_task=act.IS_TASK, need=act.NEED, need_column=NEED_COLUMN, demand=act.DEMAND, pleasure=act.PLEASURE,
+    is_talk=IS_TALK, minutes=act.MINUTES, outside=act.OUTSIDE, place=act.PLACE, category=act.CATEGORY,
+    challenge_code=act.CHALLENGE, home=HOME, admin=ADMIN,
+)
 
 
 class Workspace:
     """What a model's visits hand the kernel every day, gathered once.
 
-    The users' and the organisation's arrays (frozen dataclasses: changed in
-    place, never rebound), the trip table, the parameters grouped by step, and
-    the neutral inputs of the rules' hooks (everything allowed, nothing pushed,
-    no slowing), which hooks never write into.
+    The structures the visit kernel reads (:func:`sim.model.kernels.visit_day`): the users' and the
+    organisation's arrays (frozen dataclasses: changed in place, never rebound), the trip table,
+    the activities and the parameters; then the neutral inputs of the rules' hooks (everything
+    allowed, nothing pushed, no slowing), which hooks never write into.
     """
 
     def __init__(self, model: mesa.Model) -> None:
         s, t, pars, n = model.users_state, model.trips, model.params, model.users_state.n
-        self.state = (s.needs, s.self_efficacy, s.wellbeing, s.anxiety, s.contacts_today, s.landscape, s.fear_place,
-                      s.fear_transit, s.tie_start, s.tie_strength, s.courage, s.alliance, s.knowledge, s.bond_worker,
-                      s.relation_days)
-        self.organisation = (model.worker_uid, model.assessment.regular)
-        self.trips = (t.mode, t.minutes, t.transit, t.n, MODE_BIT, FEARS_TRANSIT)
-        self.pars = kernel_params(pars)
-        self.slots = pars.negotiation.max_activities
+        self.users = user_arrays(s)
+        self.people = kernels.People(user_uid=model.user_uid, worker_uid=model.worker_uid,
+                                     regular=model.assessment.regular)
+        self.trips = kernels.TripArrays(mode=t.mode, minutes=t.minutes, transit_minutes=t.transit, n_users=t.n,
+                                        mode_bit=MODE_BIT, fears_bit=FEARS_TRANSIT, transit=TRANSIT)
+        self.pars = visit_params(pars)
+        self.bound = kernels.plain(self.users, self.people, self.trips, ACTIVITIES, self.pars)
         self.all_activities = np.ones((n, act.N_ACTIVITIES), dtype=bool)
         self.all_modes = np.ones((n, N_MODES), dtype=bool)
         self.nothing_pushed = np.zeros((n, act.N_ACTIVITIES), dtype=bool)
@@ -110,23 +111,30 @@ class Workspace:
         self.documentation = np.full(n, float(pars.organisation.documentation_minutes))
 
 
-def kernel_params(pars: ModelParams) -> tuple[tuple, ...]:
-    """The parameters of a visit, grouped by step as :func:`sim.model.kernels.visit_day` unpacks them."""
+def visit_params(pars: ModelParams) -> kernels.VisitParams:
+    """The parameters of a visit as the visit kernel reads them."""
     h, pl, tk, rel, pr, be, neg = (pars.household, pars.places, pars.talk, pars.relation, pars.presence,
                                    pars.becoming, pars.negotiation)
-    revived = pars.network.reactivated_strength
-    return (
-        (rel.initial_alliance, pars.daily.brave_threshold, be.trust_threshold, be.initiate_prob),
-        (h.together_prob, float(tk.coffee_minutes), h.together_time_factor, neg.urgency_weight, neg.urgency_scale,
-         neg.misfit_weight, rel.perception_noise, neg.choice_noise, neg.dare_weight, neg.plan_weight, neg.user_voice,
-         FORCED),
-        (h.together_se_gain, h.for_user_se_gain, pl.pleasure_wellbeing_gain, neg.choice_wellbeing_gain,
-         pl.incidental_contact_weight, pl.landscape_learn_prob),
-        (be.success_logit, be.brave_logit, be.alliance_logit, be.se_logit, be.anxiety_logit, be.success_se_gain,
-         be.fail_se_loss, be.success_wellbeing_gain, be.fail_anxiety_gain, be.reactivate_prob, revived),
-        (pr.contact_weight, pr.anxiety_relief, pr.enable_own_doing, h.own_doing_se_gain, tk.heard_wellbeing_gain,
-         tk.problem_solve_prob, tk.spark_prob, rel.alliance_gain, rel.knowledge_gain, tk.mutuality, tk.spark_ties,
-         revived),
+    return kernels.VisitParams(
+        initial_alliance=rel.initial_alliance, brave_threshold=pars.daily.brave_threshold,
+        trust_threshold=be.trust_threshold, initiate_prob=be.initiate_prob,
+        max_activities=neg.max_activities, together_prob=h.together_prob, coffee_minutes=float(tk.coffee_minutes),
+        together_time_factor=h.together_time_factor, urgency_weight=neg.urgency_weight,
+        urgency_scale=neg.urgency_scale, misfit_weight=neg.misfit_weight, perception_noise=rel.perception_noise,
+        choice_noise=neg.choice_noise, dare_weight=neg.dare_weight, plan_weight=neg.plan_weight,
+        user_voice=neg.user_voice, forced_score=FORCED,
+        together_se_gain=h.together_se_gain, for_user_se_gain=h.for_user_se_gain,
+        pleasure_wellbeing_gain=pl.pleasure_wellbeing_gain, choice_wellbeing_gain=neg.choice_wellbeing_gain,
+        incidental_contact_weight=pl.incidental_contact_weight, landscape_learn_prob=pl.landscape_learn_prob,
+        success_logit=be.success_logit, brave_logit=be.brave_logit, alliance_logit=be.alliance_logit,
+        se_logit=be.se_logit, anxiety_logit=be.anxiety_logit, success_se_gain=be.success_se_gain,
+        fail_se_loss=be.fail_se_loss, success_wellbeing_gain=be.success_wellbeing_gain,
+        fail_anxiety_gain=be.fail_anxiety_gain, reactivate_prob=be.reactivate_prob,
+        reactivated_strength=pars.network.reactivated_strength,
+        contact_weight=pr.contact_weight, anxiety_relief=pr.anxiety_relief, enable_own_doing=pr.enable_own_doing,
+        own_doing_se_gain=h.own_doing_se_gain, heard_wellbeing_gain=tk.heard_wellbeing_gain,
+        problem_solve_prob=tk.problem_solve_prob, spark_prob=tk.spark_prob, spark_ties=tk.spark_ties,
+        alliance_gain=rel.alliance_gain, knowledge_gain=rel.knowledge_gain, mutuality=tk.mutuality,
     )
 
 
@@ -164,7 +172,7 @@ def visit(model: mesa.Model, batch: VisitBatch, draws: VisitDraws, draw_row: np.
     ``draws`` holds today's draws by row; visit ``v`` uses row ``draw_row[v]``.
     """
     w, v, view = model.work, batch.size, model.view
-    terms = (
+    terms = kernels.HookTerms(
         rules.allowed_activities(view, batch, w.all_activities[:v]),
         rules.travel_modes(view, batch, w.all_modes[:v]),
         rules.travel_factors(view, batch, w.same_speed[:v]),
@@ -172,33 +180,29 @@ def visit(model: mesa.Model, batch: VisitBatch, draws: VisitDraws, draw_row: np.
         rules.talk_share(view, batch, w.talk_share[:v]),
         rules.documentation_minutes(view, batch, w.documentation[:v]),
     )
-    columns, row = model.events.reserve(v * w.slots)
-    *sums, end = kernels.visit_day(
-        (batch.users, draw_row, batch.workers, batch.minutes, batch.plan, batch.with_worker), terms,
-        (draws.uniform, draws.taste, draws.perception), w.state, w.organisation, w.trips, ACTIVITIES, w.pars,
-        (columns, row, model.day, provider, model.user_uid, w.slots),
-    )
+    columns, row = model.events.reserve(v * w.pars.max_activities)
+    visits = kernels.Visits(batch.users, draw_row, batch.workers, batch.minutes, batch.plan, batch.with_worker)
+    *sums, end = kernels.visit_day(*w.bound, *kernels.plain(visits, terms, draws, columns), row, model.day, provider)
     model.events.advance(end)
     return Outcome(*sums)
 
 
 def travel_options(model: mesa.Model, users: np.ndarray, modes: np.ndarray, factors: np.ndarray,
-                   dare: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    """Mode, round-trip minutes and fear per visit and activity (M5), as :func:`visit` finds them (for inspection)."""
-    s, t = model.users_state, model.trips
-    v_n, a_n = users.size, act.N_ACTIVITIES
-    mode, minutes, feared = np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)), np.empty((v_n, a_n), dtype=bool)
+                   dare: np.ndarray | None = None) -> kernels.TravelOptions:
+    """M5: mode, round-trip minutes and fear per visit and activity, as :func:`visit` finds them (for inspection)."""
+    w, v_n, a_n = model.work, users.size, act.N_ACTIVITIES
+    terms = kernels.HookTerms(w.all_activities[:v_n], modes, factors, w.nothing_pushed[:v_n], w.talk_share[:v_n],
+                              w.documentation[:v_n])
+    out = kernels.TravelOptions(np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)),
+                                np.empty((v_n, a_n), dtype=bool))
     dare = np.zeros(v_n, dtype=bool) if dare is None else dare
-    kernels.travel(users, modes, factors, s.fear_transit[users], t.mode, t.minutes, t.transit, t.n, MODE_BIT,
-                   FEARS_TRANSIT, dare, np.zeros((v_n, a_n), dtype=bool), TRANSIT, act.OUTSIDE, s.fear_place, act.PLACE,
-                   mode, minutes, feared)
-    return mode, minutes, feared
+    kernels.travel(users, w.users, terms, w.trips, ACTIVITIES, dare, out)
+    return out
 
 
-def success_probability(
-    brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, anxiety: np.ndarray, be: Becoming
-) -> np.ndarray:
-    """M6: chance a feared activity succeeds: trust helps on a brave day, and nothing helps much without one (P6)."""
-    chance = np.vectorize(kernels.win_chance, otypes=[float])
-    return chance(brave, alliance, se, anxiety, be.success_logit, be.brave_logit, be.alliance_logit, be.se_logit,
-                  be.anxiety_logit)
+def success_probability(brave: np.ndarray, alliance: np.ndarray, se: np.ndarray, anxiety: np.ndarray,
+                        pars: ModelParams) -> np.ndarray:
+    """M6: chance a feared activity succeeds (:func:`sim.model.kernels.win_chance`), elementwise (for inspection)."""
+    p = visit_params(pars)
+    return np.vectorize(lambda b, a, s, x: kernels.win_chance(b, a, s, x, p), otypes=[float])(brave, alliance, se,
+                                                                                                  anxiety)
