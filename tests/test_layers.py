@@ -39,7 +39,7 @@ GRAPH = {name: imported(name) for name in MODULES}
 
 
 def floor(name: str) -> int:
-    """Index in FLOORS (0 = top); the package's other top-level modules (its face, the ``python -m`` shims) sit above all."""
+    """Index in FLOORS (0 = top); the package's face and its ``python -m`` shims sit above all."""
     parts = name.split(".")
     return FLOORS.index(parts[1]) if len(parts) > 1 and parts[1] in FLOORS else -1
 
