@@ -162,8 +162,10 @@ def compare(runs: pd.DataFrame, baseline: str = "trust_based", outcomes: Sequenc
 
     The numbers of the sweep report's headline table (:func:`sim.analysis.stats.headline`): per
     regime and outcome, the mean paired difference over runs with the same seed (and the same
-    other swept parameters), its Student-t and bootstrap 95 % intervals and Cohen's d_z.
-    ``outcomes`` defaults to the report's headline outcomes.
+    other swept parameters), its Student-t and bootstrap 95 % intervals, the user-level standardized
+    effect ``smd_users`` (difference of user means / baseline SD between users at the start, for
+    loneliness and wellbeing) and, last, ``d_z_seeds`` (d_z over seeds: stochastic precision, not an
+    effect size). ``outcomes`` defaults to the report's headline outcomes.
     """
     from sim.analysis import stats
 

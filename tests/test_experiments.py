@@ -117,7 +117,7 @@ def test_paired_effects_match_a_paired_t_test():
     d = runs["y"][12:].to_numpy() - base
     lo, hi = sstats.t.interval(0.95, 11, loc=d.mean(), scale=sstats.sem(d))
     assert eff["diff"] == pytest.approx(d.mean()) and eff["ci_low"] == pytest.approx(lo)
-    assert eff["ci_high"] == pytest.approx(hi) and eff["d_z"] == pytest.approx(d.mean() / d.std(ddof=1))
+    assert eff["ci_high"] == pytest.approx(hi) and eff["d_z_seeds"] == pytest.approx(d.mean() / d.std(ddof=1))
     assert eff["boot_low"] < d.mean() < eff["boot_high"]
 
 

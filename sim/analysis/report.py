@@ -21,6 +21,10 @@ from sim.outputs import outcomes as oc
 from sim.outputs.files import write_text
 
 REFERENCE = "trust_based"
+#: The seed-level d_z's column heading in the report: what it is.
+D_Z = "d_z over seeds (stochastic precision, not an effect size)"
+#: The user-level standardized effect's columns (:func:`sim.analysis.stats.paired_effects`).
+SMD = ("baseline_sd", "smd_users", "smd_low", "smd_high")
 
 
 def md_table(df: pd.DataFrame, digits: int = 3) -> str:
@@ -38,6 +42,11 @@ def md_table(df: pd.DataFrame, digits: int = 3) -> str:
 def fig_md(paths: list[Path], sweep_dir: Path, caption: str) -> str:
     png = paths[0].relative_to(sweep_dir)
     return f"![{caption}]({png})\n\n_{caption}_ (also as [SVG]({paths[1].relative_to(sweep_dir)}))\n"
+
+
+def with_d_z_label(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the ``d_z_seeds`` column headed by what it is (:data:`D_Z`)."""
+    return table.rename(columns={"d_z_seeds": D_Z})
 
 
 def headline_outcomes(effects: pd.DataFrame) -> pd.DataFrame:
@@ -70,13 +79,33 @@ def write_report(sweep_dir: Path) -> Path:
                f"swept: {', '.join(f'`{c}`' for c in shown) or 'nothing'}.\n")
     out.append("Loneliness is on the UCLA-3 scale (3-9, lonely at >= 6), wellbeing on WEMWBS (14-70). "
                "Effects are paired differences (same seed: same users, networks and daily draws) with 95 % "
-               "Student-t and bootstrap intervals; d_z is the mean paired difference over its standard deviation.\n")
+               "Student-t and bootstrap intervals. `smd_users` is the user-level standardized effect, comparable "
+               "with a trial's SMD: the difference of user means over the SD between users at the start in the "
+               f"reference runs, pooled over the pairs (`baseline_sd`). The last column, {D_Z}, is the mean paired "
+               "difference over its SD between seeds: it grows with the number of users and seeds.\n")
 
     regimes = set(runs["regime"]) if len(runs) else set()
     if REFERENCE in regimes and len(regimes) > 1:
         eff = stats.headline(runs, REFERENCE)
         keep = ["regime", "outcome", "n", "reference_mean", "mean", "diff", "ci_low", "ci_high", "boot_low",
-                "boot_high", "d_z"]
+                "boot_high", *SMD, "d_z_seeds"]
+        trial = stats.headline(runs, REFERENCE, stats.standardized_outcomes(runs))
+        if not trial.empty:
+            out.append(f"## User-level effects vs `{REFERENCE}`, comparable with trials\n")
+            out.append("Raw points and the standardized effect per regime. For comparison: trials of social "
+                       "interventions for loneliness in psychosis give SMDs of about -0.43 to -0.47 (Hickin et al. "
+                       "2021; Lasgaard et al. 2022), and about 3 WEMWBS points is an important change "
+                       "(Maheswaran et al. 2012).\n")
+            cols = ["regime", "outcome", "n", "diff", "ci_low", "ci_high", *SMD, "d_z_seeds"]
+            out.append(md_table(with_d_z_label(trial[cols])))
+        view = stats.user_change_view(runs)
+        if len(view.columns) > 2:
+            out.append("### Users whose wellbeing changed by 3 WEMWBS points or more, and support received\n")
+            out.append("Means over each regime's runs: the shares of users whose WEMWBS rose by >= 3 points and "
+                       "fell by >= 3 points from start to end, the mean change per user in start SDs, and the "
+                       "paid minutes of support per user-week (`support_minutes_per_user_week`: SIDL visits, "
+                       "travel, documentation and other providers' sessions) beside the SIDL workers' alone.\n")
+            out.append(md_table(view))
         out.append(f"## Headline: paired effects vs `{REFERENCE}`\n")
         out.append("Which direction is better is declared with each outcome (`sim/outputs/outcomes.py`); for the "
                    "organisation's KPIs it is the organisation's own reading.\n")
@@ -84,7 +113,8 @@ def write_report(sweep_dir: Path) -> Path:
         for outcome in dict.fromkeys(eff["outcome"]):
             o = oc.get(outcome)
             out.append(f"### {o.axis}: {o.direction}\n")
-            out.append(md_table(eff[eff["outcome"] == outcome][keep].drop(columns="outcome")))
+            table = eff[eff["outcome"] == outcome][keep].drop(columns="outcome").dropna(axis=1, how="all")
+            out.append(md_table(with_d_z_label(table)))
         out.append(fig_md(figures.forest(eff, figs, REFERENCE), sweep_dir, "Forest plot of regime effects"))
         out.append("## What the organisation sees vs what users live\n")
         out.append("Plan adherence and ticked-off tasks are what an NPM organisation measures; loneliness and "

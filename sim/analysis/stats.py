@@ -4,8 +4,14 @@ Runs with the same seed (and the same values of every other swept
 parameter) share their users, networks and daily draws (common random
 numbers), so effects are paired differences within such groups. Confidence
 intervals are given two ways: Student t on the paired differences and a
-percentile bootstrap; the standardised effect is Cohen's d_z (mean paired
-difference / its standard deviation).
+percentile bootstrap.
+
+The effect size is user-level, as in a trial: ``smd_users`` is the mean paired
+difference of user means over the SD between users at the start in the
+reference runs (pooled over the pairs), so it reads like a trial's
+standardized mean difference. ``d_z_seeds`` (mean paired difference / its SD
+over seeds) measures how precisely the seeds pin a difference down, which
+grows with the number of users; it is not an effect size.
 """
 
 from __future__ import annotations
@@ -36,25 +42,62 @@ def interval(diffs: np.ndarray, level: float = 0.95, n_boot: int = 2000, seed: i
     boot = rng.choice(diffs, size=(n_boot, n), replace=True).mean(axis=1) if n > 1 else np.full(1, np.nan)
     lo, hi = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
     return {"n": n, "diff": mean, "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se,
-            "boot_low": float(lo), "boot_high": float(hi), "d_z": mean / sd if sd and sd > 0 else float("nan")}
+            "boot_low": float(lo), "boot_high": float(hi),
+            "d_z_seeds": mean / sd if sd and sd > 0 else float("nan")}
+
+
+def pooled_sd(sds: np.ndarray, n_users: np.ndarray | None = None) -> float:
+    """SD between users pooled over runs: ``sqrt(sum((n_i - 1) s_i^2) / sum(n_i - 1))`` (equal ``n_i`` if not given)."""
+    sds = np.asarray(sds, dtype=float)
+    dof = np.full(sds.size, 1.0) if n_users is None else np.asarray(n_users, dtype=float) - 1.0
+    total = dof.sum()
+    return float(np.sqrt((dof * sds**2).sum() / total)) if total > 0 else float("nan")
+
+
+def standardized(effect: dict[str, float], sd: float) -> dict[str, float]:
+    """The user-level standardized effect: the paired difference and its t interval over ``sd``."""
+    ok = np.isfinite(sd) and sd > 0
+    return {"baseline_sd": sd, **{name: effect[key] / sd if ok else float("nan")
+                                  for name, key in (("smd_users", "diff"), ("smd_low", "ci_low"),
+                                                    ("smd_high", "ci_high"))}}
 
 
 def paired_effects(runs: pd.DataFrame, outcome: str, reference: str = "trust_based",
                    factor: str = "regime") -> pd.DataFrame:
-    """Per level of ``factor``: mean paired difference of ``outcome`` vs the reference level, with CIs."""
+    """Per level of ``factor``: mean paired difference of ``outcome`` vs the reference level, with CIs.
+
+    For a mean of user scores with a declared SD between users at the start (``<x>_mean_end`` and
+    ``<x>_sd_start``, :func:`sim.outputs.outcomes.sd_start_of`), also the user-level standardized effect:
+    ``baseline_sd`` is that SD in the reference runs of the pairs, pooled (:func:`pooled_sd`, weighted by
+    ``n_users``), and ``smd_users``, ``smd_low``, ``smd_high`` are the difference and its t interval over it;
+    otherwise these are NaN. ``d_z_seeds`` is the seed-level d_z, last.
+    """
     keys = pair_keys(runs, factor)
     wide = runs.pivot_table(index=keys, columns=factor, values=outcome, aggfunc="first")
     if reference not in wide.columns:
         return pd.DataFrame()
+    sd_key = oc.sd_start_of(outcome)
+    sd = _reference(runs, keys, factor, reference, sd_key) if sd_key in runs.columns else None
+    n_users = _reference(runs, keys, factor, reference, "n_users") if "n_users" in runs.columns else None
     rows = []
     for level in wide.columns:
         if level == reference:
             continue
         both = wide[[reference, level]].dropna()
         d = (both[level] - both[reference]).to_numpy(dtype=float)
+        effect = interval(d)
+        pooled = (pooled_sd(sd.reindex(both.index), None if n_users is None else n_users.reindex(both.index))
+                  if sd is not None else float("nan"))
         rows.append({factor: level, "outcome": outcome, "reference_mean": float(both[reference].mean()),
-                     "mean": float(both[level].mean()), **interval(d)})
-    return pd.DataFrame(rows)
+                     "mean": float(both[level].mean()), **effect, **standardized(effect, pooled)})
+    frame = pd.DataFrame(rows)
+    return frame[[c for c in frame.columns if c != "d_z_seeds"] + ["d_z_seeds"]] if rows else frame
+
+
+def _reference(runs: pd.DataFrame, keys: list[str], factor: str, reference: str, column: str) -> pd.Series:
+    """``column`` of the reference runs, indexed by the pair keys."""
+    ref = runs[runs[factor] == reference]
+    return ref.pivot_table(index=keys, values=column, aggfunc="first")[column]
 
 
 def headline(runs: pd.DataFrame, reference: str = "trust_based", outcomes=oc.HEADLINE) -> pd.DataFrame:
@@ -91,6 +134,26 @@ def factorial_effects(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
              "effect": 2 * coef[i + 1], "ci_low": 2 * (coef[i + 1] - t * se[i + 1]),
              "ci_high": 2 * (coef[i + 1] + t * se[i + 1])} for i, n in enumerate(names)]
     return pd.DataFrame(rows)
+
+
+#: Per regime, how users' own scores changed and how much support they got (:func:`user_change_view`).
+USER_CHANGE: tuple[str, ...] = ("share_wellbeing_gain_3", "share_wellbeing_loss_3", "wellbeing_change_smd",
+                                "loneliness_change_smd", "support_minutes_per_user_week",
+                                "worker_minutes_per_user_week")
+
+
+def standardized_outcomes(runs: pd.DataFrame) -> tuple[str, ...]:
+    """The declared outcomes of ``runs`` that have a user-level standardized effect (a start SD beside them)."""
+    return tuple(o for o in oc.names() if o in runs.columns and oc.sd_start_of(o) in runs.columns)
+
+
+def user_change_view(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per regime, means over its runs: shares of users whose WEMWBS rose or fell by >= 3 points, the mean
+    change in start SDs, and support and worker minutes per user-week."""
+    cols = [c for c in USER_CHANGE if c in runs.columns]
+    view = runs.groupby("regime")[cols].mean().reset_index()
+    view.insert(1, "runs", runs.groupby("regime").size().to_numpy())
+    return view
 
 
 def kpi_vs_outcomes(runs: pd.DataFrame) -> pd.DataFrame:

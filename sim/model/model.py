@@ -105,6 +105,8 @@ class SIDLModel(mesa.Model):
         self.pending = np.zeros(n, dtype=bool)
         self.pushed_days = np.zeros(n, dtype=int)
         self.minutes = dict.fromkeys(WORK_CATEGORIES, 0.0)
+        #: Paid session minutes delivered by each provider other than SIDL (R3), not SIDL work.
+        self.provider_minutes = dict.fromkeys(PROVIDERS[1:], 0.0)
         self.visits_made = 0
         self.visits_by_regular = 0
         self.visits_moved = 0
@@ -232,10 +234,12 @@ class SIDLModel(mesa.Model):
         """Activities another provider delivers (R3): its own offer, no relationship, no SIDL rules.
 
         ``provider`` is a name of :data:`sim.world.organisation.PROVIDERS`; ``g`` is the handle of the stream
-        the provider's visits draw from (:meth:`sim.world.streams.Streams.handle`).
+        the provider's visits draw from (:meth:`sim.world.streams.Streams.handle`). Each session is paid
+        for its full ``minutes`` (travel included), counted in ``provider_minutes``.
         """
         s, a, pars = self.users_state, self.assessment, self.params
         v = users.size
+        self.provider_minutes[provider] += v * float(minutes)
         draws = VisitDraws.draw(g, v, pars.negotiation.max_activities)
         batch = VisitBatch(
             day=self.day, users=users, workers=np.full(v, -1), minutes=np.full(v, float(minutes)),

@@ -19,6 +19,8 @@ import pandas as pd
 from sim.model import dynamics, kernels
 
 LONELY_AT_UCLA3 = 6.0
+#: A change in WEMWBS the person notices: about 3 points (Maheswaran et al. 2012; SEM 2.4-3.1).
+WEMWBS_IMPORTANT_CHANGE = 3.0
 #: Internal loneliness at which UCLA-3 reaches the lonely threshold.
 LONELY_AT_LEVEL = (LONELY_AT_UCLA3 - 3.0) / 6.0
 

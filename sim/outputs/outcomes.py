@@ -28,6 +28,9 @@ GROUPS: tuple[str, ...] = (USER, KPI, WORK, CONTINUITY, RUN)
 UCLA3 = "UCLA-3 points, 3-9; lonely at >= 6"
 WEMWBS = "WEMWBS points, 14-70"
 SHARE_LONELY = "share of users with UCLA-3 >= 6, 0-1"
+UCLA3_SD = "UCLA-3 points, SD between users"
+WEMWBS_SD = "WEMWBS points, SD between users"
+IN_START_SD = "mean of (end - start) over users / SD between users at the start"
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,20 @@ SUMMARY: tuple[Outcome, ...] = (
     _o("days", "Days simulated", "days", None, RUN),
     _o("loneliness_mean_start", "Loneliness at the start", UCLA3, None, USER),
     _o("loneliness_mean_end", "Loneliness at the end", UCLA3, "lower", USER, headline=True),
+    _o("loneliness_sd_start", "Spread of loneliness between users at the start", UCLA3_SD, None, USER),
+    _o("loneliness_sd_end", "Spread of loneliness between users at the end", UCLA3_SD, None, USER),
+    _o("loneliness_change_smd", "Mean change in loneliness per user, standardized", IN_START_SD, "lower", USER),
     _o("share_lonely_start", "Share lonely at the start", SHARE_LONELY, None, USER),
     _o("share_lonely_end", "Share lonely at the end", SHARE_LONELY, "lower", USER, headline=True),
     _o("wellbeing_mean_start", "Wellbeing at the start", WEMWBS, None, USER),
     _o("wellbeing_mean_end", "Wellbeing at the end", WEMWBS, "higher", USER, headline=True),
+    _o("wellbeing_sd_start", "Spread of wellbeing between users at the start", WEMWBS_SD, None, USER),
+    _o("wellbeing_sd_end", "Spread of wellbeing between users at the end", WEMWBS_SD, None, USER),
+    _o("wellbeing_change_smd", "Mean change in wellbeing per user, standardized", IN_START_SD, "higher", USER),
+    _o("share_wellbeing_gain_3", "Share gaining 3 or more WEMWBS points",
+       "share of users with end - start WEMWBS >= +3, 0-1", "higher", USER),
+    _o("share_wellbeing_loss_3", "Share losing 3 or more WEMWBS points",
+       "share of users with end - start WEMWBS <= -3, 0-1", "lower", USER),
     _o("self_efficacy_mean_end", "Self-efficacy at the end", "0-1", "higher", USER, headline=True),
     _o("network_active_mean_end", "Active ties at the end", "ties per user", "higher", USER, headline=True),
     _o("landscape_mean_end", "Places usable alone at the end", "shared places per user", "higher", USER,
@@ -112,6 +125,9 @@ SUMMARY: tuple[Outcome, ...] = (
        WORK),
     _o("travel_minutes_share", "Travel time", "share of paid minutes, 0-1", None, WORK),
     _o("documentation_minutes_share", "Documentation time", "share of paid minutes, 0-1", None, WORK),
+    _o("support_minutes_per_user_week", "Support time",
+       "paid minutes of support a user receives (SIDL visits, travel, documentation, other providers) per user "
+       "and week", None, WORK),
     _o("distinct_workers_per_user", "Workers met", "distinct workers per user", "lower", CONTINUITY),
     _o("lonely_ucla3_threshold", "Lonely threshold", "UCLA-3 points", None, RUN),
 )
@@ -143,6 +159,12 @@ def start_of(name: str) -> str | None:
     """The ``<x>_start`` key beside an ``<x>_end`` key, if one is declared."""
     start = name.removesuffix("_end") + "_start"
     return start if name.endswith("_end") and start in BY_NAME else None
+
+
+def sd_start_of(name: str) -> str | None:
+    """The ``<x>_sd_start`` key (between-user SD at the start) that standardizes a ``<x>_mean_end`` key, if declared."""
+    sd = name.removesuffix("_mean_end") + "_sd_start"
+    return sd if name.endswith("_mean_end") and sd in BY_NAME else None
 
 
 def get(name: str) -> Outcome:

@@ -26,6 +26,31 @@ def _ratio(a: float, b: float) -> float:
     return float(a / b) if b else 0.0
 
 
+def spread(start: np.ndarray, end: np.ndarray) -> dict[str, float]:
+    """Between-user SDs (``ddof=1``) of one user-level score at the start and end, and its mean change in start SDs."""
+    ddof = 1 if start.size > 1 else 0
+    sd_start, sd_end = float(start.std(ddof=ddof)), float(end.std(ddof=ddof))
+    return {"sd_start": sd_start, "sd_end": sd_end, "change_smd": _ratio(float((end - start).mean()), sd_start)}
+
+
+def important_change_shares(start: np.ndarray, end: np.ndarray,
+                            points: float = reporters.WEMWBS_IMPORTANT_CHANGE) -> tuple[float, float]:
+    """Shares of users whose score rose by at least ``points``, and fell by at least ``points``."""
+    change = end - start
+    return float((change >= points).mean()), float((change <= -points).mean())
+
+
+def worker_minutes(minutes: dict[str, float]) -> float:
+    """SIDL workers' paid minutes with or for users: every work category but admin (ODD §7.12)."""
+    return minutes["client"] + minutes["travel_with_user"] + minutes["travel_between"] + minutes["documentation"]
+
+
+def support_minutes(m: SIDLModel) -> float:
+    """Every paid minute of support the users received: the SIDL workers' (:func:`worker_minutes`) and the
+    sessions of other providers (R3). Admin is not support a user receives."""
+    return worker_minutes(m.minutes) + sum(m.provider_minutes.values())
+
+
 def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     """Every ``summary.json`` outcome: exactly the keys declared in :data:`sim.outputs.outcomes.SUMMARY`, in order."""
     ts = m.datacollector.get_model_vars_dataframe()
@@ -45,7 +70,10 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     minutes = m.minutes
     days_bonded = m.users_state.relation_days[m.users_state.bond_worker >= 0]
     paid = sum(minutes.values())
-    worker = minutes["client"] + minutes["travel_with_user"] + minutes["travel_between"] + minutes["documentation"]
+    worker = worker_minutes(minutes)
+    scores = {k: (m.start[k], reporters.USER_SNAPSHOT[k](m)) for k in ("loneliness", "wellbeing")}
+    lonely, well = spread(*scores["loneliness"]), spread(*scores["wellbeing"])
+    gain, loss = important_change_shares(*scores["wellbeing"])
     return {
         "regime": m.cfg.regime.name,
         "rules": "+".join(rule.name for rule in m.rules) or "none",
@@ -56,10 +84,18 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "days": m.day,
         "loneliness_mean_start": float(first["loneliness_mean"]),
         "loneliness_mean_end": float(last["loneliness_mean"]),
+        "loneliness_sd_start": lonely["sd_start"],
+        "loneliness_sd_end": lonely["sd_end"],
+        "loneliness_change_smd": lonely["change_smd"],
         "share_lonely_start": float(first["share_lonely"]),
         "share_lonely_end": float(last["share_lonely"]),
         "wellbeing_mean_start": float(first["wellbeing_mean"]),
         "wellbeing_mean_end": float(last["wellbeing_mean"]),
+        "wellbeing_sd_start": well["sd_start"],
+        "wellbeing_sd_end": well["sd_end"],
+        "wellbeing_change_smd": well["change_smd"],
+        "share_wellbeing_gain_3": gain,
+        "share_wellbeing_loss_3": loss,
         "self_efficacy_mean_end": float(last["self_efficacy_mean"]),
         "network_active_mean_end": float(last["network_active_mean"]),
         "landscape_mean_end": float(last["landscape_mean"]),
@@ -84,6 +120,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "worker_minutes_per_user_week": _ratio(worker * 7.0, n * days),
         "travel_minutes_share": _ratio(minutes["travel_with_user"] + minutes["travel_between"], paid),
         "documentation_minutes_share": _ratio(minutes["documentation"], paid),
+        "support_minutes_per_user_week": _ratio(support_minutes(m) * 7.0, n * days),
         "distinct_workers_per_user": float(m.distinct_workers().mean()),
         "lonely_ucla3_threshold": reporters.LONELY_AT_UCLA3,
     }
