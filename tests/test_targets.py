@@ -118,3 +118,9 @@ def test_select_keeps_the_order_asked():
 
 def test_every_statistic_is_used_by_a_target():
     assert {t.statistic for t in TARGETS} == set(statistics.STATISTICS)
+
+
+def test_the_odd_lists_every_target():
+    odd = (Path(__file__).parent.parent / "docs" / "ODD.md").read_text()
+    section = odd[odd.index("## 11. Empirical targets"):]
+    assert [t.name for t in TARGETS if f"`{t.name}`" not in section] == []
