@@ -13,6 +13,7 @@ wellbeing. A "baseline SD" is the SD between users at the start of the run (day 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -74,6 +75,7 @@ def network(model: SIDLModel) -> pd.DataFrame:
 
 def observe(cfg: SimConfig, checkpoints: Iterable[int] = (YEAR,)) -> Sample:
     """Run ``cfg`` to its horizon, keeping each user's state at day 0, at ``checkpoints`` within it and at the end."""
+    t0 = time.perf_counter()
     model = SIDLModel(cfg)
     days = cfg.scenario.days
     keep = {0, days} | {d for d in checkpoints if d <= days}
@@ -86,8 +88,9 @@ def observe(cfg: SimConfig, checkpoints: Iterable[int] = (YEAR,)) -> Sample:
         leavers += int((model.worker_uid != workers).sum())
         if model.day in keep:
             states[model.day] = user_state(model)
+    wall = time.perf_counter() - t0
     result = RunResult(model.cfg, summarise(model), timeseries_frame(model), users_frame(model),
-                       model.events.frame(), 0.0)
+                       model.events.frame(), wall)
     return Sample(result, states, net, leavers)
 
 
