@@ -50,15 +50,17 @@ class Target:
     reason: str = ""
     overrides: Mapping[str, Any] = field(default_factory=dict)
 
+    def key(self, regime: str, seed: int) -> tuple:
+        """A run this target needs, as a key shared between targets: (scenario, regime, days, seed, overrides)."""
+        return self.scenario, regime, self.days, seed, tuple(sorted(self.overrides.items()))
+
     def runs(self) -> list[tuple]:
-        """The runs this target needs, as keys shared between targets: (scenario, regime, days, seed, overrides)."""
-        frozen = tuple(sorted(self.overrides.items()))
-        return [(self.scenario, r, self.days, s, frozen) for r in self.regimes for s in self.seeds]
+        """Every run this target needs (:meth:`key`)."""
+        return [self.key(r, s) for r in self.regimes for s in self.seeds]
 
     def value(self, samples: Mapping[tuple, Sample], seed: int) -> float:
-        frozen = tuple(sorted(self.overrides.items()))
-        runs = {r: samples[(self.scenario, r, self.days, seed, frozen)] for r in self.regimes}
-        return STATISTICS[self.statistic](runs, **self.args)
+        """The statistic for one seed, from the samples of :func:`simulate`."""
+        return STATISTICS[self.statistic]({r: samples[self.key(r, seed)] for r in self.regimes}, **self.args)
 
 
 def _target(item: Mapping[str, Any], where: str) -> Target:
