@@ -11,7 +11,7 @@ from pathlib import Path
 
 SIM = Path(__file__).parent.parent / "sim"
 #: Rooms from the top floor down; a module may import its own room and the rooms below it.
-FLOORS = ("apps", "api", "analysis", "outputs", "model", "config", "rules", "world", "params")
+FLOORS = ("apps", "calibration", "api", "analysis", "outputs", "model", "config", "rules", "world", "params")
 
 
 def module_name(path: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.calibration.targets import load_targets
 from sim.outputs.store import code_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,12 +27,14 @@ SMALL = ["scenario=classroom", "scenario.days=30", "seed=1"]
 PROBE = """
 import json, sim
 from sim.config import packaged
+from sim.calibration.targets import load_targets
 from sim.outputs.store import code_fingerprint
 files = lambda d, pat: sorted(str(f.relative_to(d)) for f in d.rglob(pat) if "__pycache__" not in f.parts)
 modules = [f for f in files(packaged.PACKAGE_DIR, "*.py") if not f.startswith(("conf/", "experiments/"))]
 print(json.dumps({"init": sim.__file__, "conf": str(packaged.CONF_DIR), "experiments": str(packaged.EXPERIMENTS_DIR),
                   "py": modules, "conf_yaml": files(packaged.CONF_DIR, "*.yaml"),
-                  "exp_yaml": files(packaged.EXPERIMENTS_DIR, "*.yaml"), "fingerprint": code_fingerprint()}))
+                  "exp_yaml": files(packaged.EXPERIMENTS_DIR, "*.yaml"), "fingerprint": code_fingerprint(),
+                  "targets": [t.name for t in load_targets()]}))
 """
 
 
@@ -69,6 +72,7 @@ def test_the_wheel_holds_every_module_and_config(installed):
     assert got["conf_yaml"] == _files(ROOT / "conf", "*.yaml")
     assert got["exp_yaml"] == _files(ROOT / "experiments", "*.yaml")
     assert got["fingerprint"] == code_fingerprint()  # the same source, installed or checked out
+    assert got["targets"] == [t.name for t in load_targets()]  # the table of empirical targets ships too
 
 
 @pytest.mark.slow
