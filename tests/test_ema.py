@@ -7,13 +7,12 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
 from sim.rules import management_rules
 
-if not hasattr(sim, "run_one"):
-    pytest.skip("the recipe drives sim.configure / sim.run_one", allow_module_level=True)
 pytest.importorskip("ema_workbench")
 
 RECIPE = Path(__file__).parent.parent / "docs" / "examples" / "ema_prim.py"
@@ -29,7 +28,7 @@ def recipe():
 
 @pytest.fixture(scope="module")
 def explored(recipe):
-    return recipe.explore(6, 4, scenario="classroom", days=60, seed=2)
+    return recipe.explore(6, 4, sampling_seed=1, scenario="classroom", days=60, seed=2)
 
 
 def test_levers_are_the_management_rules_and_uncertainties_have_odd_ranges(recipe):
@@ -49,6 +48,12 @@ def test_each_experiment_is_the_models_run_of_its_config(recipe, explored):
         assert all(outcomes[name][i] == summary[name] for name in recipe.OUTCOMES)
     by_policy = experiments.assign(y=outcomes["loneliness_mean_end"]).groupby("scenario", observed=True)["y"]
     assert (by_policy.nunique() > 1).all()  # the levers change the outcome within a scenario
+
+
+def test_the_same_sampling_seed_gives_the_same_experiments(recipe, explored):
+    again, _ = recipe.explore(6, 4, sampling_seed=1, scenario="classroom", days=1, seed=2)
+    keys = [*(key.rpartition(".")[2] for key in recipe.UNCERTAINTIES), *management_rules()]
+    pd.testing.assert_frame_equal(again[keys], explored[0][keys])
 
 
 def test_prim_finds_a_box_where_loneliness_ends_high(recipe, explored):

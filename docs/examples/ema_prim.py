@@ -17,11 +17,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from ema_workbench import BooleanParameter, Constant, Model, RealParameter, ScalarOutcome, perform_experiments
 from ema_workbench.analysis import prim
 
 import sim
+from sim.outputs import outcomes as declared
 from sim.rules import management_rules
 
 # estimated parameters (marked "est." or with a sensitivity range in docs/ODD.md §9) and those ranges
@@ -30,11 +32,9 @@ UNCERTAINTIES = {
     "model.network.decay_days": (45.0, 180.0),
     "model.loneliness.contact_scale": (4.0, 9.0),
 }
-OUTCOMES = {
-    "loneliness_mean_end": ScalarOutcome.MINIMIZE,  # UCLA-3, 3-9
-    "share_lonely_end": ScalarOutcome.MINIMIZE,
-    "wellbeing_mean_end": ScalarOutcome.MAXIMIZE,  # WEMWBS, 14-70
-}
+#: The outcomes explored, each tagged as sidl-sim declares which direction is better (sim.outputs.outcomes)
+OUTCOMES = ("loneliness_mean_end", "share_lonely_end", "wellbeing_mean_end")
+KIND = {"lower": ScalarOutcome.MINIMIZE, "higher": ScalarOutcome.MAXIMIZE, None: ScalarOutcome.INFO}
 
 
 def run_sidl(scenario: str, days: int, seed: int, **overrides: Any) -> dict[str, float]:
@@ -52,12 +52,18 @@ def sidl_model(scenario: str = "municipality", days: int = 730, seed: int = 1) -
                            for key, (lo, hi) in UNCERTAINTIES.items()]
     model.levers = [BooleanParameter(rule, variable_name=f"regime.{rule}.enabled") for rule in management_rules()]
     model.constants = [Constant("scenario", scenario), Constant("days", days), Constant("seed", seed)]
-    model.outcomes = [ScalarOutcome(name, kind=kind) for name, kind in OUTCOMES.items()]
+    model.outcomes = [ScalarOutcome(name, kind=KIND[declared.get(name).better]) for name in OUTCOMES]
     return model
 
 
-def explore(n_scenarios: int, n_policies: int, **model_kw: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Run every sampled scenario (uncertainties) under every sampled policy (levers), serially."""
+def explore(n_scenarios: int, n_policies: int, sampling_seed: int = 1,
+            **model_kw: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Run every sampled scenario (uncertainties) under every sampled policy (levers), serially.
+
+    The EMA Workbench (2.5) draws its Latin hypercube samples from numpy's global generator, so
+    ``sampling_seed`` seeds that generator first: the same call gives the same experiments.
+    """
+    np.random.seed(sampling_seed)
     return perform_experiments(sidl_model(**model_kw), scenarios=n_scenarios, policies=n_policies)
 
 
@@ -75,10 +81,11 @@ def main() -> None:
     ap.add_argument("--policies", type=int, default=8, help="policies sampled over the rule levers")
     ap.add_argument("--scenario", default="municipality", help="sidl-sim scenario (conf/scenario/)")
     ap.add_argument("--days", type=int, default=730)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1, help="the model's seed, the same in every experiment")
+    ap.add_argument("--sampling-seed", type=int, default=1, help="seed of the scenario and policy samples")
     args = ap.parse_args()
-    experiments, outcomes = explore(args.scenarios, args.policies, scenario=args.scenario, days=args.days,
-                                    seed=args.seed)
+    experiments, outcomes = explore(args.scenarios, args.policies, args.sampling_seed, scenario=args.scenario,
+                                    days=args.days, seed=args.seed)
     box = lonely_box(experiments, outcomes)
     box.inspect(style="table")  # prints the box: its limits, coverage and density
 
