@@ -21,6 +21,7 @@ from sim.config.packaged import group_options
 from sim.config.schema import SimConfig
 from sim.model.model import SIDLModel
 from sim.model.reporters import ucla3, wemwbs
+from sim.outputs import outcomes
 from sim.rules import management_rules
 from sim.world import activities as act
 from sim.world.places import MODE_NAMES, PLACE_NAMES
@@ -225,18 +226,22 @@ def map_option(twins: TwinWorlds, key: str) -> dict:
     }
 
 
+#: The declared outcome (:mod:`sim.outputs.outcomes`) each plot shows: its label the title, its scale below.
+PLOTTED = {"loneliness": "loneliness_mean", "wellbeing": "wellbeing_mean", "adherence": "plan_adherence"}
+
+
 def outcome_option(twins: TwinWorlds, variable: str) -> dict:
-    titles = {"loneliness": "Loneliness (UCLA-3, 3-9)", "wellbeing": "Wellbeing (WEMWBS, 14-70)",
-              "adherence": "Plan adherence (the organisation's KPI)"}
     series = []
     for key, dash in (("A", "solid"), ("B", "dashed")):
         world = twins.worlds[key]
         y = plan_adherence_series(world) if variable == "adherence" else world.datacollector.column(f"{variable}_mean")
         series.append({"type": "line", "name": f"{key}: {world.cfg.regime.name}", "showSymbol": False,
                        "lineStyle": {"type": dash}, "data": np.round(y, 3).tolist()})
-    return {"title": {"text": titles[variable], "textStyle": {"fontSize": 12}}, "animation": False,
+    shown = outcomes.get(PLOTTED[variable])
+    return {"title": {"text": shown.label, "subtext": shown.unit, "textStyle": {"fontSize": 12},
+                      "subtextStyle": {"fontSize": 10}}, "animation": False,
             "legend": {"bottom": 0, "textStyle": {"fontSize": 10}}, "tooltip": {"trigger": "axis"},
-            "grid": {"left": 40, "right": 10, "top": 30, "bottom": 45},
+            "grid": {"left": 40, "right": 10, "top": 48, "bottom": 45},
             "xAxis": {"type": "category", "name": "day", "data": list(range(twins.day + 1))},
             "yAxis": {"type": "value", "scale": True, **({"min": 0, "max": 1} if variable == "adherence" else {})},
             "series": series}
