@@ -72,7 +72,7 @@ def _row(cfg: SimConfig, store: Path | None) -> tuple[dict[str, Any] | None, dic
     """One run's :func:`~sim.analysis.collect.run_row`, or its failure; and whether it was run now (not kept)."""
     if store is not None:
         folder = store / run_dir_name(cfg)
-        status, err = run_in_store(cfg, folder)
+        status, _, err = run_in_store(cfg, folder)
         if err is not None:
             return None, _failure(cfg, err), True
         return folder_row(folder), None, status == "done"

@@ -27,7 +27,7 @@ from sim.apps.progress import sweep_values
 from sim.config.packaged import CONF_DIR, group_options, store_schema
 from sim.config.validate import GROUPS, ConfigError, check_key, check_option, config_from_dict
 from sim.outputs import outcomes
-from sim.outputs.store import NOT_RUN, clear_failure, record_failure, resolver_run_id, run_id, why_unfinished
+from sim.outputs.store import resolver_run_id
 from sim.rules import management_rules
 
 FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
@@ -139,7 +139,7 @@ def _remove_if_empty(path: Path) -> None:
 
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def main(cfg: DictConfig) -> None:
-    from sim.outputs.runner import run
+    from sim.outputs.runner import run_in_store
 
     out = Path(HydraConfig.get().runtime.output_dir)
     try:
@@ -149,28 +149,20 @@ def main(cfg: DictConfig) -> None:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     label = f"{sim_cfg.scenario.name} / {sim_cfg.regime.name} / seed {sim_cfg.seed}"
-    reason = why_unfinished(out, run_id(sim_cfg))
-    if reason is None:
+    status, summary, err = run_in_store(sim_cfg, out, lambda reason: print(f"sidl-sim: {label}: re-running ({reason})"))
+    if status == "kept":
         print(f"sidl-sim: {label}: finished before, kept -> {out}")
         return
-    if reason != NOT_RUN:
-        print(f"sidl-sim: {label}: re-running ({reason})")
     sweeping = HydraConfig.get().mode == RunMode.MULTIRUN
-    try:
-        summary = run(sim_cfg, out)
-    except Exception as err:
-        record_failure(out, sim_cfg, err)
+    if err is not None:
         print(f"error: run failed ({label}) -> {out / 'error.json'}: {type(err).__name__}: {err}", file=sys.stderr)
         if sweeping:
             return  # the sweep goes on; the failure is reported with its config
-        raise
-    clear_failure(out)
-    if sweeping:
-        print(f"sidl-sim: {label} -> {out}")
-        return
+        raise err
     print(f"sidl-sim: {label} -> {out}")
-    for key in HEADLINE:
-        print(f"  {key:<28} {summary[key]:10.3f}")
+    if not sweeping:
+        for key in HEADLINE:
+            print(f"  {key:<28} {summary[key]:10.3f}")
 
 
 def cli() -> None:

@@ -65,7 +65,8 @@ def run_point(cfg_dict: dict, folder: Path) -> str:
     """``kept``, ``done`` or ``failed`` (recorded in the folder; the screening goes on)."""
     from sim.outputs.runner import run_in_store
 
-    return run_in_store(config_from_dict(cfg_dict), folder)[0]
+    status, _, _ = run_in_store(config_from_dict(cfg_dict), folder)
+    return status
 
 
 def main(spec_path: Path, overrides: list[str]) -> Path:

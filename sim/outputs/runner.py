@@ -13,6 +13,7 @@ import importlib.metadata
 import platform
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from sim.config.schema import SimConfig
 from sim.model import reporters
 from sim.model.model import SIDLModel
 from sim.outputs.files import json_text, sha256_bytes, write_json, write_parquet, write_text
-from sim.outputs.store import clear_failure, code_fingerprint, finished, record_failure, run_id
+from sim.outputs.store import NOT_RUN, clear_failure, code_fingerprint, record_failure, run_id, why_unfinished
 from sim.outputs.summary import summarise
 
 PACKAGES = ("sidl-sim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "omegaconf")
@@ -140,18 +141,24 @@ def run(cfg: SimConfig, out_dir: str | Path) -> dict[str, Any]:
     return result.summary
 
 
-def run_in_store(cfg: SimConfig, out: Path) -> tuple[str, Exception | None]:
+def run_in_store(cfg: SimConfig, out: Path,
+                 announce: Callable[[str], None] | None = None) -> tuple[str, dict[str, Any] | None, Exception | None]:
     """Run ``cfg`` into its results-store folder ``out``, unless it finished there before.
 
-    ``("kept", None)`` for a run finished before, ``("done", None)`` for one run now,
-    ``("failed", err)`` for one that raised ``err`` (its ``error.json`` is left in ``out``).
+    ``("kept", None, None)`` for a run finished before, ``("done", summary, None)`` for one run now,
+    ``("failed", None, err)`` for one that raised ``err`` (its ``error.json`` is left in ``out``).
+    Before re-doing a damaged, failed or outdated run, ``announce`` is given the reason
+    (:func:`sim.outputs.store.why_unfinished`).
     """
-    if finished(out, run_id(cfg)):
-        return "kept", None
+    reason = why_unfinished(out, run_id(cfg))
+    if reason is None:
+        return "kept", None, None
+    if announce is not None and reason != NOT_RUN:
+        announce(reason)
     try:
-        run(cfg, out)
+        summary = run(cfg, out)
     except Exception as err:  # recorded; the caller's other runs go on
         record_failure(out, cfg, err)
-        return "failed", err
+        return "failed", None, err
     clear_failure(out)
-    return "done", None
+    return "done", summary, None
