@@ -21,18 +21,12 @@ from omegaconf import OmegaConf
 from SALib.analyze import morris as morris_analyze
 from SALib.sample import morris as morris_sample
 
-from sim.config.packaged import CONF_DIR, group_options
+from sim.config.compose import merge, option
+from sim.config.packaged import group_options
 from sim.config.validate import ConfigError, config_from_dict, leaf_field, nested
 from sim.outputs import outcomes
 from sim.outputs.files import write_json, write_parquet
 from sim.outputs.store import NOT_RUN, run_id, why_unfinished
-
-
-def merge(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
 
 
 def problem(spec: dict) -> dict:
@@ -52,8 +46,7 @@ def check_choices(spec: dict) -> None:
 
 
 def point_config(spec: dict, regime: str, values: dict[str, float]) -> dict:
-    rules = OmegaConf.to_container(OmegaConf.load(CONF_DIR / "regime" / f"{regime}.yaml"))
-    cfg = merge(spec.get("base", {}), {"regime": rules, "seed": spec["seed"]})
+    cfg = merge(spec.get("base", {}), {"regime": option("regime", regime), "seed": spec["seed"]})
     typed = {}
     for k, v in values.items():
         typ, _ = leaf_field(k)
