@@ -35,3 +35,13 @@ def trust() -> float:
 def test_single_rule_costs_what_trust_based_costs(rule, trust):
     minutes = float(np.mean([paid_support_minutes_per_user_week(rule, s) for s in SEEDS]))
     assert minutes == pytest.approx(trust, rel=0.05)
+
+
+def test_budget_factor_is_the_dose_of_a_budget_cut():
+    def visit_minutes(factor: float) -> float:
+        cfg = sim.configure("classroom", seed=3, overrides={"regime.budget_factor": factor, "scenario.days": 60})
+        m = SIDLModel(cfg)
+        m.run()
+        return (m.minutes["client"] + m.minutes["travel_with_user"]) / m.visits_made
+
+    assert visit_minutes(0.5) == pytest.approx(0.5 * visit_minutes(1.0), rel=0.02)
