@@ -71,7 +71,7 @@ def test_build_rules_from_regime_config():
     regime = RegimeConfig(name="x")
     regime.no_support.enabled = True
     assert [type(r) for r in build_rules(regime).rules] == [NoSupport]
-    assert [f.name for f in dataclasses.fields(RegimeConfig)] == ["name", *REGISTRY, "extra_rules"]
+    assert [f.name for f in dataclasses.fields(RegimeConfig)] == ["name", "budget_factor", *REGISTRY, "extra_rules"]
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))

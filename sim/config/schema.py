@@ -34,12 +34,15 @@ def regime_config() -> type:
     """The regime schema from the rule registry: a name, a section per built-in rule, then plugin rules."""
     sections = {name: rule_section(cls) for name, cls in REGISTRY.items()}
     globals().update({section.__name__: section for section in sections.values()})  # importable, so picklable
-    fields = [("name", str, field(default="trust_based"))]
+    fields = [("name", str, field(default="trust_based")),
+              ("budget_factor", float, p(1.0, "granted visit length, times the assessed one (a budget cut < 1)",
+                                         0.1, 2.0))]
     fields += [(name, section, field(default_factory=section)) for name, section in sections.items()]
     fields.append(("extra_rules", list[Any], field(default_factory=list, metadata={"plugins": True})))
     doc = """A named bundle of rules; each built-in rule is switched on by its ``enabled`` key.
 
     Rules combine freely: ``regime.car_ban.enabled=true regime.rotation.enabled=true``.
+    ``budget_factor`` is the regime-wide dose of a budget cut: every granted visit's length times it.
     ``extra_rules`` switches on rules from outside the package:
     ``[{_target_: module.Class, <param>: value}]`` (:func:`sim.rules.plugin_spec`).
     """

@@ -916,9 +916,9 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
                 np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_))
     if b.with_worker:
         meet(b, u, o, p, today.chances[:, INITIATE], m)
-    else:  # another provider: no relation, no dares
+    else:  # another provider: met as a stranger, no relation, no dares
         for v in range(v_n):
-            m.worker_id[v], m.by_regular[v], m.alliance[v], m.knowledge[v] = -1, False, 0.0, 0.0
+            m.worker_id[v], m.by_regular[v], m.alliance[v], m.knowledge[v] = -1, False, p.initial_alliance, 0.0
             m.brave[v], m.dare[v] = u.courage[b.users[v]] >= p.brave_threshold, False
 
     options = TravelOptions(np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)),

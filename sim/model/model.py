@@ -206,10 +206,12 @@ class SIDLModel(mesa.Model):
         return users
 
     def make_batch(self, users: np.ndarray) -> VisitBatch:
-        """Today's SIDL visits to ``users``: each user's regular worker and planned minutes, as the rules have them."""
+        """Today's SIDL visits to ``users``: each user's regular worker and granted minutes (times the regime's
+        ``budget_factor``), as the rules have them."""
         s, a = self.users_state, self.assessment
         batch = VisitBatch(
-            day=self.day, users=users, workers=a.regular[users], minutes=a.visit_minutes[users], plan=a.plan[users],
+            day=self.day, users=users, workers=a.regular[users],
+            minutes=a.visit_minutes[users] * self.cfg.regime.budget_factor, plan=a.plan[users],
             goal=a.goal[users], courage=s.courage[users],
         )
         batch.workers = self.rules.assign_workers(self.view, batch, batch.workers)

@@ -17,12 +17,12 @@ hook                      decides                                         for
 ========================  ==============================================  =======
 ``visits_today``          which due visits take place at all              P8, R3
 ``can_move_visits``       may a visit move to the user's better day       R5
-``visit_minutes``         length of each visit                            R5
+``visit_minutes``         length of each visit                            R3 R5
 ``documentation_minutes`` documentation minutes of each visit             R5
 ``allowed_activities``    which activities each visit may hold (narrows)  R1 R3 R4
 ``travel_modes``          which travel modes each visit may use           R2
 ``travel_factors``        how many times longer a trip by each mode takes R2
-``talk_share``            share of activity time that may be talk         R5
+``talk_share``            share of activity time that may be talk         plugins
 ``pushed_challenges``     feared activities pushed regardless of mood     R1
 ``assign_workers``        who makes each visit (the last rule decides)    R6 R5
 ``on_day``                daily organisational events (queues, tenders)   R3 R6 R1

@@ -1,10 +1,14 @@
 """R3 split social intervention (002 §3.4, §4.2).
 
-Social and pleasure activities are no longer part of SIDL. The user applies
-for a separate intervention; a decision comes after ``decision_days`` and may
-be a refusal (then a new application after ``reapply_days``). If granted,
-another provider delivers a few social activities a month, without the
-relationship: no alliance, no knowledge of the user, no push to dare.
+Social and pleasure activities are no longer part of SIDL. A share
+``take_up`` of users applies for a separate intervention (not everyone does);
+a decision comes after ``decision_days`` and may be a refusal (then a new
+application after ``reapply_days``). If granted, another provider delivers a
+few social activities a month, without the relationship: a stranger's
+alliance, no knowledge of the user, no push to dare. The other provider's
+minutes are part of the same support budget: the SIDL grant is reassessed down
+by them, each session's minutes coming off the user's next SIDL visits, and
+a new session waits until the last one has come off.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ DAYS_PER_MONTH = 365.25 / 12
 
 @register
 class SplitSocial(Rule):
-    """No social activities in SIDL; an application queue and another provider instead."""
+    """No social activities in SIDL; an application queue and another provider instead, within the same budget."""
 
     name = "split_social"
     priority = 60
@@ -36,14 +40,18 @@ class SplitSocial(Rule):
         reapply_days: int = p(365, "days after a refusal before the user applies again", 1, 3650)
         activities_per_month: float = p(1.0, "social activities a month the other provider delivers", 0.0, 31.0)
         session_minutes: int = p(120, "length of the other provider's session, travel included, minutes", 10, 600)
+        take_up: float = prob(0.7, "share of users who apply for the separate intervention")
 
     def bind(self, view) -> None:
         super().bind(view)
         n = view.n_users
         self.granted = np.zeros(n, dtype=bool)
-        self.decision_day = np.full(n, self.params.decision_days)  # everyone applies at day 0
+        self.applies = self.rng.random(n) < self.params.take_up
+        self.decision_day = np.where(self.applies, self.params.decision_days, -1)  # applicants apply at day 0
         self.granted_day = np.full(n, -1)
         self.refusals = 0
+        self.provided = np.zeros(n)  # the other provider's minutes so far (a session is paid even if empty)
+        self.owed = np.zeros(n)  # ... of which not yet taken off the SIDL grant
 
     def on_day(self, view) -> None:
         n, day = view.n_users, view.day
@@ -56,9 +64,16 @@ class SplitSocial(Rule):
         self.granted |= newly
         self.granted_day[newly] = day
         rate = self.params.activities_per_month / DAYS_PER_MONTH
-        users = np.flatnonzero(self.granted & (deliver_draw < rate))
+        users = np.flatnonzero(self.granted & (deliver_draw < rate) & (self.owed == 0))  # within the grant
         if users.size:
             view.provider_visits(users, act.IS_SOCIAL, "social_provider", self.params.session_minutes, self.handle)
+            self.provided[users] += self.params.session_minutes
+            self.owed[users] += self.params.session_minutes
+
+    def visit_minutes(self, view, batch, minutes: np.ndarray) -> np.ndarray:
+        cut = np.minimum(self.owed[batch.users], minutes)
+        self.owed[batch.users] -= cut
+        return minutes - cut
 
     def allowed_activities(self, view, batch, mask: np.ndarray) -> np.ndarray:
         return mask & ~act.IS_SOCIAL
