@@ -198,9 +198,8 @@ def caseload(runs: Runs, regime: str) -> float:
 
 @statistic
 def client_hours_per_worker_month(runs: Runs, regime: str) -> float:
-    """Hours a worker spends with users per month: paid minutes per user-week x client share x caseload."""
-    summary = runs[regime].summary
-    per_user_week = summary["worker_minutes_per_user_week"] * summary["client_time_share"] / 60
+    """Hours a worker spends with users per month: visit minutes per user-week x caseload."""
+    per_user_week = runs[regime].summary["client_minutes_per_user_week"] / 60
     return per_user_week * caseload(runs, regime) * 365.25 / 12 / 7
 
 

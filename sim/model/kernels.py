@@ -228,7 +228,8 @@ class Visits(NamedTuple):
     users: np.ndarray  # user visited
     draw_row: np.ndarray  # the visit's row in the day's draws
     workers: np.ndarray  # worker slot
-    minutes: np.ndarray  # visit length
+    minutes: np.ndarray  # visit length: the slot
+    longest: np.ndarray  # how long the visit may run for an outside task (the slot, or more)
     plan: np.ndarray  # (V, A) formal plan items
     with_worker: bool  # a SIDL visit (relation, talk, dares), not another provider's activity
 
@@ -661,7 +662,8 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
 
     The score blends the user's wish and the worker's by ``user_voice``; a pushed activity scores
     ``forced_score``. Possible: what the rules allow, a task only while its need is pending, a feared
-    activity only when dared or pushed.
+    activity only when dared or pushed. An outside task that does not fit the time left may run the
+    visit over its slot, up to ``b.longest``; ``visit_minutes[v]`` is then the visit's length as run.
     """
     users, plan, courage, needs = b.users, b.plan, u.courage, u.needs
     allowed, pushed = t.allowed_activities, t.pushed_challenges
@@ -708,15 +710,21 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
                 score[a] = -np.inf
         s.user_top[v] = top
         left = visit_minutes[v]
+        room = b.longest[v] - left  # minutes an outside task may run the visit over its slot
         for k in range(k_n):
             best, best_score = -1, -np.inf
             for a in range(a_n):
-                if duration[a] <= left and score[a] > best_score:
+                fits = duration[a] <= left or (is_task[a] and outside[a] and duration[a] <= left + room)
+                if fits and score[a] > best_score:
                     best, best_score = a, score[a]
             if best < 0:
                 continue
             s.activity[v, k] = best
             left -= duration[best]
+            if left < 0:
+                visit_minutes[v] -= left
+                room += left
+                left = 0.0
             score[best] = -np.inf
             s.mode[v, k] = trip_mode[v, best]
             s.minutes[v, k] = minutes[best]
@@ -905,7 +913,8 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
     :func:`live_relation` (SIDL visits only), :func:`visit_sums`, :func:`log_visits`.
 
     Returns (visit minutes, travel minutes with users, documentation minutes, sum of activity fit, activities done,
-    visits by the regular worker, the worker id of each visit, the event log's next free row).
+    visits by the regular worker, the worker id of each visit, each visit's length as run, the event log's next
+    free row).
     """
     u, o, tr, ac, p = UserArrays(*users), People(*people), TripArrays(*trips), ActivityTable(*acts), VisitParams(*pars)
     b, t, d, out = Visits(*visits), HookTerms(*terms), Draws(*draws), EventColumns(*columns)
@@ -942,7 +951,8 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
     visit_total, travel_total, doc_total, fit_total, done = visit_sums(visit_minutes, s.travel,
                                                                        t.documentation_minutes, s.activity, s.fit)
     end = log_visits(out, row, day, provider, o.user_uid[b.users], m.worker_id, b.plan, ac, s)
-    return visit_total, travel_total, doc_total, fit_total, done, np.count_nonzero(m.by_regular), m.worker_id, end
+    return (visit_total, travel_total, doc_total, fit_total, done, np.count_nonzero(m.by_regular), m.worker_id,
+            visit_minutes, end)
 
 
 @njit(cache=True)

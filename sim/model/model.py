@@ -10,7 +10,9 @@ One step is one day. The order of a day, written once here and followed by
 4. **Visits (M2-M8)** - due visits (scheduled weekdays, plus visits moved from
    a bad day) pass the rules; a visit may move to a better day; workers are
    assigned; a new worker restarts the relation (M8); content is negotiated
-   and lived; worker time is accounted.
+   and lived (an outside task may run a visit over its slot, and the overrun
+   comes off the user's next visits); worker time is accounted: on a working
+   day, contracted time no visit or admin fills is unscheduled.
 5. **Own life (M3, M5)** - users do tasks and go out on their own.
 6. **Network (M9)** - contact on ties, tie decay.
 7. **Drift** - recent contact, loneliness, anxiety, self-efficacy and
@@ -43,7 +45,7 @@ from sim.world.population import make_users
 from sim.world.streams import Streams
 from sim.world.trips import TripTable
 
-WORK_CATEGORIES = ("client", "travel_with_user", "travel_between", "documentation", "admin")
+WORK_CATEGORIES = ("client", "travel_with_user", "travel_between", "documentation", "admin", "unscheduled")
 SEEDS = 2**63  # seeds are 0 ... 2**63 - 1 (``SimConfig.seed``)
 
 
@@ -104,6 +106,8 @@ class SIDLModel(mesa.Model):
         self.rules.bind(self.view)
         self.pending = np.zeros(n, dtype=bool)
         self.pushed_days = np.zeros(n, dtype=int)
+        #: Minutes each user's visits ran over their slots, still to come off the user's next visits.
+        self.owed = np.zeros(n)
         self.minutes = dict.fromkeys(WORK_CATEGORIES, 0.0)
         #: Paid session minutes delivered by each provider other than SIDL (R3), not SIDL work.
         self.provider_minutes = dict.fromkeys(PROVIDERS[1:], 0.0)
@@ -124,11 +128,12 @@ class SIDLModel(mesa.Model):
     def step(self) -> None:
         self.rules.on_day(self.view)
         self._turnover()
-        if self.weekday < 5:  # staff are paid for meetings and admin every working day
-            self.minutes["admin"] += self.worker_uid.size * self.params.organisation.admin_minutes_per_day
+        worked = sum(self.minutes.values())
         self._courage()
         self._needs()
         self._visits()
+        if self.weekday < 5:
+            self._working_day(sum(self.minutes.values()) - worked)
         self._evening()
         self.day += 1
         self.datacollector.collect(self)
@@ -187,6 +192,14 @@ class SIDLModel(mesa.Model):
         self._workers[slot] = SupportWorker(self, slot)
         self.worker_uid[slot] = self._workers[slot].unique_id
 
+    def _working_day(self, visit_minutes: float) -> None:
+        """Staff are paid for meetings and admin every working day, and for their contracted time: what
+        visits (``visit_minutes`` today) and admin leave of it is unscheduled."""
+        org, n_workers = self.params.organisation, self.worker_uid.size
+        admin = n_workers * org.admin_minutes_per_day
+        self.minutes["admin"] += admin
+        self.minutes["unscheduled"] += max(n_workers * org.working_minutes_per_day - admin - visit_minutes, 0.0)
+
     def _turnover(self) -> None:
         if self._leavers():
             for slot in np.flatnonzero(self._leave).tolist():
@@ -207,15 +220,28 @@ class SIDLModel(mesa.Model):
 
     def make_batch(self, users: np.ndarray) -> VisitBatch:
         """Today's SIDL visits to ``users``: each user's regular worker and granted minutes (times the regime's
-        ``budget_factor``), as the rules have them."""
+        ``budget_factor``), as the rules have them, less what earlier visits ran over.
+
+        The grant is a budget: minutes a visit ran over its slot (``self.owed``) come off the user's next
+        visits, and a visit whose whole slot goes to them is not made. An outside task may run a visit over
+        its slot up to ``model.organisation.visit_minutes_max`` (``batch.longest``).
+        """
         s, a = self.users_state, self.assessment
+        minutes = a.visit_minutes[users] * self.cfg.regime.budget_factor
         batch = VisitBatch(
-            day=self.day, users=users, workers=a.regular[users],
-            minutes=a.visit_minutes[users] * self.cfg.regime.budget_factor, plan=a.plan[users],
-            goal=a.goal[users], courage=s.courage[users],
+            day=self.day, users=users, workers=a.regular[users], minutes=minutes, longest=minutes,
+            plan=a.plan[users], goal=a.goal[users], courage=s.courage[users],
         )
         batch.workers = self.rules.assign_workers(self.view, batch, batch.workers)
-        batch.minutes = self.rules.visit_minutes(self.view, batch, batch.minutes)
+        slot = self.rules.visit_minutes(self.view, batch, batch.minutes)
+        repaid = np.minimum(self.owed[users], slot)
+        self.owed[users] -= repaid
+        made = (repaid == 0) | (slot > repaid)
+        batch = VisitBatch(
+            day=self.day, users=users[made], workers=batch.workers[made], minutes=(slot - repaid)[made],
+            longest=np.maximum(slot - repaid, self.params.organisation.visit_minutes_max)[made],
+            plan=batch.plan[made], goal=batch.goal[made], courage=batch.courage[made],
+        )
         return batch
 
     def draw_visits(self) -> VisitDraws:
@@ -229,7 +255,11 @@ class SIDLModel(mesa.Model):
         if users.size == 0:
             return
         batch = self.make_batch(users)
-        self._account(batch, visit(self, batch, draws, users, self.rules, PROVIDERS.index("sidl")))
+        if batch.size == 0:
+            return
+        out = visit(self, batch, draws, batch.users, self.rules, PROVIDERS.index("sidl"))
+        self.owed[batch.users] += out.lengths - batch.minutes
+        self._account(batch, out)
 
     def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: str, minutes: float,
                         g: np.ndarray) -> None:
@@ -245,7 +275,8 @@ class SIDLModel(mesa.Model):
         draws = VisitDraws.draw(g, v, pars.negotiation.max_activities)
         batch = VisitBatch(
             day=self.day, users=users, workers=np.full(v, -1), minutes=np.full(v, float(minutes)),
-            plan=np.zeros((v, act.N_ACTIVITIES), dtype=bool), goal=a.goal[users], courage=s.courage[users],
+            longest=np.full(v, float(minutes)), plan=np.zeros((v, act.N_ACTIVITIES), dtype=bool), goal=a.goal[users],
+            courage=s.courage[users],
             with_worker=False,
         )
         offer = RuleSet([OnlyActivities(allowed, act.PLACE)])

@@ -75,6 +75,7 @@ class Outcome:
     activities: int
     by_regular: int  # visits made by the user's regular worker
     worker_ids: np.ndarray  # (V,) id of the worker who made each visit (-1: another provider)
+    lengths: np.ndarray  # (V,) each visit's length as run: its slot, or longer for an outside task
 
 
 #: The activity catalogue as the visit kernel reads it.
@@ -161,7 +162,8 @@ def visit(model: mesa.Model, batch: VisitBatch, draws: VisitDraws, draw_row: np.
       today's courage, a proposed challenge) and the worker's (needs, the formal
       plan, their reading of the user's day, noisier the less they know the user,
       M8), weighted by the user's voice; activities are taken greedily while time
-      is left; a task is possible only while its need is pending.
+      is left, and an outside task that does not fit may run the visit over its slot, up
+      to ``batch.longest``; a task is possible only while its need is pending.
     - M3-M5 living it: tasks, capacity built (gains that compound multiply
       across a visit's activities), pleasure, contact in passing, places learnt.
     - M6 challenges: feared activities tried today succeed or fail, slot by slot,
@@ -181,7 +183,8 @@ def visit(model: mesa.Model, batch: VisitBatch, draws: VisitDraws, draw_row: np.
         rules.documentation_minutes(view, batch, w.documentation[:v]),
     )
     columns, row = model.events.reserve(v * w.pars.max_activities)
-    visits = kernels.Visits(batch.users, draw_row, batch.workers, batch.minutes, batch.plan, batch.with_worker)
+    visits = kernels.Visits(batch.users, draw_row, batch.workers, batch.minutes, batch.longest, batch.plan,
+                            batch.with_worker)
     *sums, end = kernels.visit_day(*w.bound, *kernels.plain(visits, terms, draws, columns), row, model.day, provider)
     model.events.advance(end)
     return Outcome(*sums)

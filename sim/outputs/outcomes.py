@@ -123,6 +123,8 @@ SUMMARY: tuple[Outcome, ...] = (
        USER),
     _o("worker_minutes_per_user_week", "Worker time", "paid minutes with or for a user per user and week", None,
        WORK),
+    _o("client_minutes_per_user_week", "Client time per user", "paid visit minutes (with the user, travel with the "
+       "user included) per user and week", None, WORK),
     _o("travel_minutes_share", "Travel time", "share of paid minutes, 0-1", None, WORK),
     _o("documentation_minutes_share", "Documentation time", "share of paid minutes, 0-1", None, WORK),
     _o("support_minutes_per_user_week", "Support time",

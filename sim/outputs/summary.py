@@ -118,6 +118,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "challenges_per_user_year": _ratio(challenge.sum(), user_years),
         "failed_challenges_per_user_year": _ratio((challenge & ~success).sum(), user_years),
         "worker_minutes_per_user_week": _ratio(worker * 7.0, n * days),
+        "client_minutes_per_user_week": _ratio((minutes["client"] + minutes["travel_with_user"]) * 7.0, n * days),
         "travel_minutes_share": _ratio(minutes["travel_with_user"] + minutes["travel_between"], paid),
         "documentation_minutes_share": _ratio(minutes["documentation"], paid),
         "support_minutes_per_user_week": _ratio(support_minutes(m) * 7.0, n * days),

@@ -85,11 +85,13 @@ class Places:
 
     area_km: float = p(8.0, "km, side of the square municipality", 0.5, 500.0)
     street_factor: float = p(1.3, "street distance per straight-line km", 1.0, 3.0)
-    walk_kmh: float = p(4.5, "km/h walking", 0.5, 20.0)
-    transit_kmh: float = p(22.0, "km/h public transport in motion", 1.0, 200.0)
-    transit_access_min: float = p(15.0, "minutes walking to stops and waiting, per leg", 0.0, 120.0)
+    walk_kmh: float = p(3.5, "km/h walking with a user", 0.5, 20.0)
+    transit_kmh: float = p(16.0, "km/h by public transport along the street distance (stops and detours included)",
+                           1.0, 200.0)
+    transit_access_min: float = p(35.0, "minutes walking to and from stops and waiting, per leg, with a user",
+                                  0.0, 120.0)
     car_kmh: float = p(35.0, "km/h by car in town", 1.0, 200.0)
-    car_park_min: float = p(5.0, "minutes parking, per leg", 0.0, 120.0)
+    car_park_min: float = p(3.0, "minutes parking, per leg", 0.0, 120.0)
     pleasure_wellbeing_gain: float = prob(0.03, "wellbeing 0-1 per pleasure activity")
     incidental_contact_weight: float = p(0.2, "contacts-equivalent of one outing among people", 0.0, 10.0)
     landscape_learn_prob: float = prob(0.12, "chance a supported visit adds the place to the landscape")
@@ -211,10 +213,13 @@ class Organisation:
     hours_per_week_max: float = p(6.0, "granted hours per week, most", 0.1, 60.0)
     hours_shape: float = p(4.0, "gamma shape of granted hours above the least (higher: less skewed)", 0.1, 100.0)
     hours_per_visit: float = p(1.5, "granted hours per visit, sets 1-3 visits a week", 0.25, 12.0)
-    visit_minutes_max: int = p(120, "longest single visit, minutes", 15, 600)
+    visit_minutes_max: int = p(240, "longest a visit may run when an outside task runs it over its slot, minutes "
+                                    "(at most the slot: never)", 0, 600)
     documentation_minutes: float = p(8.0, "minutes of documentation per visit", 0.0, 240.0)
-    between_visits_minutes: float = p(15.0, "worker travel to the user's home, minutes per visit", 0.0, 240.0)
+    between_visits_minutes: float = p(12.0, "worker travel to the user's home, minutes per visit", 0.0, 240.0)
     admin_minutes_per_day: float = p(45.0, "meetings and admin per worker-day, minutes", 0.0, 480.0)
+    working_minutes_per_day: float = p(480.0, "contracted working time per full-time worker and weekday, minutes",
+                                       0.0, 1440.0)
     move_threshold: float = prob(0.3, "courage below which a visit is moved to a better day")
     max_move_days: int = p(2, "days a visit may be pushed back within its week", 0, 6)
     plan_items: int = p(6, "activities written into the formal plan (the last one its goal)", 1, 20)

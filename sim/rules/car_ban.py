@@ -1,10 +1,11 @@
 """R2 car ban: the worker may not drive the user (002 §3.4).
 
-Only walking and public transport remain, and trips with a user take longer
-than the timetable says (waiting, a slower pace, transfers): "a 20-minute
-shopping trip can take hours". Users who fear public transport can only go
-where they can walk, unless brave (handled by the travel choice in
-:mod:`sim.model.visits`).
+Only walking and public transport remain, at the pace and waits of travel with
+a user (``model.places``, the same in every regime): "Shorter shopping tours
+which had taken maybe 20 min could take hours". An errand that no longer fits
+the visit runs it over and takes the time of the user's next visits
+(:meth:`sim.model.model.SIDLModel.make_batch`). Users who fear public transport
+go on foot, unless brave (the travel choice in :mod:`sim.model.visits`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sim.world.places import CAR, TRANSIT, WALK
 
 @register
 class CarBan(Rule):
-    """No car on a share ``strength`` of visits; trips on foot or by transit slowed by ``travel_factor``."""
+    """No car on a share ``strength`` of visits; trips on foot or by transit slowed by ``travel_factor`` (a dose)."""
 
     name = "car_ban"
     priority = 10
@@ -30,8 +31,8 @@ class CarBan(Rule):
         """R2: the worker may not drive the user; walking and public transport only (002 §3.4)."""
 
         strength: float = prob(1.0, "share of visits without a car")
-        travel_factor: float = p(2.5, "slow-down of walking/transit trips with a user (waits, pace, transfers)",
-                                 1.0, 10.0)
+        travel_factor: float = p(1.0, "extra slow-down of walking/transit trips with a user, beyond their pace "
+                                 "and waits (a dose; 1 = none)", 1.0, 10.0)
 
     def bind(self, view) -> None:
         super().bind(view)

@@ -23,7 +23,8 @@ class VisitBatch:
     day: int
     users: np.ndarray  # (V,) user index
     workers: np.ndarray  # (V,) worker slot
-    minutes: np.ndarray  # (V,) visit length
+    minutes: np.ndarray  # (V,) visit length: the slot
+    longest: np.ndarray  # (V,) how long the visit may run for an outside task that does not fit the slot
     plan: np.ndarray  # (V, A) formal plan items of each user
     goal: np.ndarray  # (V,) activity index of each plan's goal
     courage: np.ndarray  # (V,) today's courage

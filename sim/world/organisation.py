@@ -52,7 +52,7 @@ def grant_hours(n: int, org: Organisation, rng: np.random.Generator) -> np.ndarr
 def schedule(hours: np.ndarray, org: Organisation, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     """Visits a week (1-3), their length, and which weekdays they fall on."""
     k = np.clip(np.rint(hours / org.hours_per_visit), 1, 3).astype(int)
-    minutes = np.minimum(hours * 60.0 / k, org.visit_minutes_max)
+    minutes = hours * 60.0 / k
     order = np.argsort(rng.random((hours.shape[0], WEEKDAYS)), axis=1)
     days = np.zeros((hours.shape[0], 7), dtype=bool)
     rows = np.arange(hours.shape[0])
