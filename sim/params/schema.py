@@ -65,7 +65,8 @@ class Household:
     together_se_gain: float = prob(0.012, "self-efficacy gain x (1 - SE) per task done together")
     for_user_se_gain: float = prob(0.0, "self-efficacy gain x (1 - SE) per task done for the user")
     own_doing_se_gain: float = prob(0.002, "self-efficacy gain x (1 - SE) per task done alone")
-    other_help_rate: float = prob(0.2, "chance per day and pending need kind that family, delivery or a service meets it")
+    other_help_rate: float = prob(
+        0.2, "chance per day and pending need kind that family, a delivery or a service meets it")
     se_decay: float = prob(0.004, "daily relaxation of self-efficacy toward its floor")
     se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward")
     need_cap: float = p(12.0, "backlog (tasks) at which unmet needs weigh fully on wellbeing", 0.1, 1000.0)
@@ -94,7 +95,8 @@ class Places:
     car_park_min: float = p(5.0, "minutes parking, per leg", 0.0, 120.0)
     pleasure_wellbeing_gain: float = prob(0.03, "affect 0-1 per pleasure activity, with a trusted worker")
     incidental_contact_weight: float = p(0.2, "contacts-equivalent of one outing among people", 0.0, 10.0)
-    landscape_learn_prob: float = prob(0.04, "chance a supported visit adds the place to the landscape, room permitting")
+    landscape_learn_prob: float = prob(
+        0.04, "chance a supported visit adds the place to the landscape (room permitting)")
     landscape_max: float = p(3.5, "shared places a user can come to use alone at most (learning slows toward it)",
                              0.0, 13.0)
     own_outing_rate: float = prob(0.12, "chance per day a fully able user goes out alone to a landscape place")
