@@ -166,6 +166,8 @@ class VisitParams(NamedTuple):
     imposed_benefit: float
     benefit_floor: float
     knowledge_share: float
+    bad_day_benefit: float
+    bad_day_below: float
     # M3-M5 living it (model.household, model.places, model.negotiation)
     together_se_gain: float
     for_user_se_gain: float
@@ -309,6 +311,7 @@ class Meeting(NamedTuple):
     by_regular: np.ndarray
     alliance: np.ndarray  # the alliance the visit is made with
     knowledge: np.ndarray
+    gives: np.ndarray  # share of the visit's benefit the relation and the day allow (:func:`benefit`)
     brave: np.ndarray
     dare: np.ndarray  # the user proposes a feared activity
 
@@ -669,6 +672,7 @@ def meet(b, u, o, p, initiate_draw, m):  # pragma: no cover - compiled
         m.by_regular[v] = m.worker_id[v] == regular_uid
         m.alliance[v] = alliance[i] if m.by_regular[v] else initial
         m.knowledge[v] = knowledge[i] if m.by_regular[v] else 0.0
+        m.gives[v] = benefit(m.alliance[v], m.knowledge[v], courage[i], p)
         m.brave[v] = courage[i] >= brave_at
         m.dare[v] = m.brave[v] and m.alliance[v] >= trust_at and initiate_draw[v] < initiate_prob
 
@@ -801,18 +805,23 @@ def kth_largest(x, k):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def benefit(alliance, knowledge, p):  # pragma: no cover - compiled
-    """M8: the share of a visit's benefit a relation gives: ``benefit_floor`` with a stranger, 1 with a trusted
-    worker who knows the user (alliance and knowledge weighted by ``knowledge_share``)."""
+def benefit(alliance, knowledge, courage, p):  # pragma: no cover - compiled
+    """M8/M1: the share of a visit's benefit the relation and the day allow.
+
+    ``benefit_floor`` with a stranger, 1 with a trusted worker who knows the user (alliance and
+    knowledge weighted by ``knowledge_share``); times ``bad_day_benefit`` on a bad day (courage
+    below ``bad_day_below``), when little of what is done together takes hold.
+    """
     bond = (1.0 - p.knowledge_share) * alliance + p.knowledge_share * knowledge
-    return p.benefit_floor + (1.0 - p.benefit_floor) * bond
+    day = p.bad_day_benefit if courage < p.bad_day_below else 1.0
+    return (p.benefit_floor + (1.0 - p.benefit_floor) * bond) * day
 
 
 @njit(cache=True, **INTERNAL)
 def live_activities(b, u, t, acts, p, m, today, s, talk, quality):  # pragma: no cover - compiled
     """M3-M5: tasks done, capacity built, pleasure, contact in passing, places learnt; each visit's talk and quality.
 
-    What an activity gives (capacity, pleasure, a place learnt) is scaled by the relation's
+    What an activity gives (capacity, pleasure, a place learnt) is scaled by the visit's
     :func:`benefit` and, for an activity the user would not have chosen, by ``imposed_benefit``.
     Capacity gains compound: what each task leaves of 1 - self-efficacy multiplies across a visit.
     A place is learnt with a chance that shrinks as the landscape nears ``landscape_max``.
@@ -832,7 +841,7 @@ def live_activities(b, u, t, acts, p, m, today, s, talk, quality):  # pragma: no
     for v in range(v_n):
         i = users[v]
         keep, pleasure, n_out, talk_minutes, fit_sum, n_on = 1.0, 0.0, 0, 0.0, 0.0, 0
-        rel = benefit(m.alliance[v], m.knowledge[v], p)
+        rel = m.gives[v]
         known = 0
         for place in range(1, landscape.shape[1]):
             known += landscape[i, place]
@@ -956,7 +965,7 @@ def live_relation(b, u, t, m, acts, p, today, s, talk, quality):  # pragma: no c
         i = users[v]
         al = alliance[v]
         talked = min(talk[v] / coffee, 1.0)
-        heard = talked * benefit(al, knowledge[v], p)
+        heard = talked * m.gives[v]
         affect[i] = min(affect[i] + p.heard_wellbeing_gain * heard, 1.0)
         recognition[i] += p.recognition_gain * heard * (1.0 - recognition[i])
         if chances[v, SOLVE] < p.problem_solve_prob * talked and needs[i, admin] >= 1:
@@ -1035,12 +1044,13 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
     today = Draws(d.chances[b.draw_row], d.taste[b.draw_row], d.perception[b.draw_row])
 
     m = Meeting(np.empty(v_n, dtype=np.int64), np.empty(v_n, dtype=np.bool_), np.empty(v_n), np.empty(v_n),
-                np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_))
+                np.empty(v_n), np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_))
     if b.with_worker:
         meet(b, u, o, p, today.chances[:, INITIATE], m)
     else:  # another provider: met as a stranger, no relation, no dares
         for v in range(v_n):
             m.worker_id[v], m.by_regular[v], m.alliance[v], m.knowledge[v] = -1, False, p.initial_alliance, 0.0
+            m.gives[v] = benefit(m.alliance[v], 0.0, u.courage[b.users[v]], p)
             m.brave[v], m.dare[v] = u.courage[b.users[v]] >= p.brave_threshold, False
 
     options = TravelOptions(np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)),

@@ -33,6 +33,8 @@ class DailyState:
     persistence: float = prob(0.6, "AR(1) coefficient per day")
     daily_sd: float = p(0.18, "courage 0-1, sd of the daily innovation", 0.0, 1.0)
     brave_threshold: float = prob(0.6, "courage 0-1 at or above which a day is brave")
+    bad_day_benefit: float = prob(0.5, "share of a visit's benefit on a bad day (courage below "
+                                       "organisation.move_threshold)")
 
 
 @dataclass
@@ -77,7 +79,7 @@ class Household:
 class Presence:
     """M4: the worker's mere presence at a known time."""
 
-    contact_weight: float = p(1.0, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
+    contact_weight: float = p(0.5, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
     anxiety_relief: float = prob(0.02, "anxiety 0-1 relieved by one visit at full alliance")
     enable_own_doing: float = prob(0.35, "chance presence lets the user do a task themselves")
 
