@@ -62,7 +62,7 @@ def evening_params(pars: ModelParams) -> kernels.EveningParams:
         contact_boost=net.contact_boost, reach_out_rate=net.reach_out_rate,
         noise_sd=lo.noise_sd, memory_days=lo.memory_days, contact_scale=lo.contact_scale, level_min=lo.level_min,
         level_max=lo.level_max, loneliness_rate=lo.rate,
-        anxiety_rate=w.anxiety_rate, anxiety_se_buffer=w.anxiety_se_buffer, se_decay=h.se_decay, se_floor=h.se_floor,
+        anxiety_rate=w.anxiety_rate, anxiety_se_buffer=w.anxiety_se_buffer, se_decay=h.se_decay,
         wellbeing_rate=w.rate, wellbeing_base=w.base, se_weight=w.se_weight, loneliness_weight=w.loneliness_weight,
         anxiety_weight=w.anxiety_weight, needs_weight=w.needs_weight, need_cap=h.need_cap,
         wellbeing_noise_sd=w.noise_sd, affect_decay=w.affect_decay, participation_weight=w.participation_weight,

@@ -11,7 +11,7 @@ defined here once and built once when a model binds its daily steps (:class:`Use
 :class:`HookTerms`, :class:`EventColumns`); a kernel reads them by name (``u.alliance``, ``p.user_voice``).
 numba types a named tuple passed from Python anew on every call (about a microsecond each), a plain
 tuple in C, so the entry points called every day (:func:`evening`, :func:`visit_day`,
-:func:`social_day`) take plain tuples, :func:`plain`, and name them again on entry
+:func:`burn_in` is :func:`evening` too) take plain tuples, :func:`plain`, and name them again on entry
 (``u = UserArrays(*users)``). The order of the fields is the class's own; the classes live in this
 file so that numba's cache, which keys on this file, sees any change to them. Inside a kernel, the
 arrays and numbers a loop reads are first given local names (``se = u.self_efficacy``): a field
@@ -53,13 +53,14 @@ class UserArrays(NamedTuple):
     contacts_week: np.ndarray
     contacts_today: np.ndarray
     # wellbeing 0-1 as measured = its lasting part + affect; the lasting part's personal offset;
-    # recognition (M7/M8); self-efficacy (M3/M6), anxiety and its trait (M4/M6)
+    # recognition (M7/M8); self-efficacy (M3/M6) and the level unused capacity relaxes to; anxiety and its trait (M4/M6)
     wellbeing: np.ndarray
     wellbeing_lasting: np.ndarray
     wellbeing_offset: np.ndarray
     affect: np.ndarray
     recognition: np.ndarray
     self_efficacy: np.ndarray
+    self_efficacy_floor: np.ndarray
     anxiety: np.ndarray
     anxiety_trait: np.ndarray
     # M3: (n, needs) backlog of tasks
@@ -113,7 +114,6 @@ class EveningParams(NamedTuple):
     anxiety_rate: float
     anxiety_se_buffer: float
     se_decay: float
-    se_floor: float
     wellbeing_rate: float
     wellbeing_base: float
     se_weight: float
@@ -175,7 +175,7 @@ class VisitParams(NamedTuple):
     choice_wellbeing_gain: float
     incidental_contact_weight: float
     landscape_learn_prob: float
-    landscape_max: float
+    landscape_max: float  # at least 0.5 (schema)
     # M6 challenges (model.becoming); a revived tie is set to reactivated_strength (model.network)
     success_logit: float
     brave_logit: float
@@ -497,7 +497,7 @@ def wellbeing_level(self_efficacy, loneliness, anxiety, needs_total, known, reco
     recognition; burdens: loneliness, anxiety and the backlog, which weighs fully at ``need_cap``.
     """
     backlog = np.minimum(needs_total / p.need_cap, 1.0)
-    participation = np.minimum(known / max(p.landscape_max, 1e-9), 1.0)
+    participation = np.minimum(known / p.landscape_max, 1.0)
     return (p.wellbeing_base + offset + p.se_weight * self_efficacy + p.participation_weight * participation
             + p.recognition_weight * recognition - p.loneliness_weight * loneliness
             - p.anxiety_weight * anxiety - p.needs_weight * backlog)
@@ -602,13 +602,13 @@ def drift(u, p, g):  # pragma: no cover - compiled
                                                         u.needs, u.landscape)
     wb, lasting, offset, affect, recognition = u.wellbeing, u.wellbeing_lasting, u.wellbeing_offset, u.affect, \
         u.recognition
-    buffer, anxiety_rate, se_decay, se_floor, wb_rate = (p.anxiety_se_buffer, p.anxiety_rate, p.se_decay, p.se_floor,
-                                                         p.wellbeing_rate)
+    buffer, anxiety_rate, se_decay, se_floor, wb_rate = (p.anxiety_se_buffer, p.anxiety_rate, p.se_decay,
+                                                         u.self_efficacy_floor, p.wellbeing_rate)
     noise_sd, keep_affect, keep_recognition = p.wellbeing_noise_sd, 1.0 - p.affect_decay, 1.0 - p.recognition_decay
     for i in range(loneliness.size):
         anxiety_level = trait[i] * (1 - buffer * se[i])
         anxiety[i] = min(max(anxiety[i] + anxiety_rate * (anxiety_level - anxiety[i]), 0.0), 1.0)
-        se[i] = min(max(se[i] + se_decay * (se_floor - se[i]), 0.0), 1.0)
+        se[i] = min(max(se[i] + se_decay * (se_floor[i] - se[i]), 0.0), 1.0)
         recognition[i] *= keep_recognition
         needs_total = needs[i, 0] + needs[i, 1] + needs[i, 2] + needs[i, 3]
         known = 0
@@ -720,7 +720,8 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
     The score blends the user's wish and the worker's by ``user_voice``; a pushed activity scores
     ``forced_score``. Possible: what the rules allow, a task only while its need is pending, a feared
     activity only when dared or pushed. An activity is *wanted* if it is among the K the user would
-    have chosen by their own wish alone.
+    have chosen by their own wish alone, whatever the rules allow or push (a pending task, or anything
+    not feared unless dared).
     """
     users, plan, courage, needs = b.users, b.plan, u.courage, u.needs
     allowed, pushed = t.allowed_activities, t.pushed_challenges
@@ -749,6 +750,7 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             minutes[a] = base * together_factor if together[a] else base
             duration[a] = minutes[a] + travel_minutes[v, a]
             pending = needs[i, need_column[a]] if is_task[a] else 0.0
+            wishable = (pending >= 1 or not is_task[a]) and ((not feared[v, a]) or dare[v])
             feasible = allowed[v, a] and (pending >= 1 or not is_task[a]) and np.isfinite(travel_minutes[v, a]) \
                 and ((not feared[v, a]) or dare[v] or pushed[v, a])
             urgency = urgency_weight * (1.0 - np.exp(-pending / urgency_scale))
@@ -759,14 +761,13 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             user = pleasure[a] + urgency - misfit_weight * misfit + choice_noise * taste[v, a] + dare_weight * proposed
             worker = urgency + plan_weight * (1.0 if plan[v, a] else 0.0) - misfit_weight * misfit_seen \
                 + dare_weight * pushed_or_proposed
+            wish[a] = user if wishable else -np.inf
             if feasible:
                 score[a] = forced if pushed[v, a] else voice * user + (1 - voice) * worker
-                wish[a] = user
                 if user > best_user:
                     best_user, top = user, a
             else:
                 score[a] = -np.inf
-                wish[a] = -np.inf
         s.user_top[v] = top
         wanted_from = kth_largest(wish, k_n)
         left = visit_minutes[v]
@@ -836,7 +837,7 @@ def live_activities(b, u, t, acts, p, m, today, s, talk, quality):  # pragma: no
     together_gain, for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob = (
         p.together_se_gain, p.for_user_se_gain, p.pleasure_wellbeing_gain, p.choice_wellbeing_gain,
         p.incidental_contact_weight, p.landscape_learn_prob)
-    wanted, imposed, most = s.wanted, p.imposed_benefit, max(p.landscape_max, 1e-9)
+    wanted, imposed, most = s.wanted, p.imposed_benefit, p.landscape_max
     v_n, k_n = activity.shape
     for v in range(v_n):
         i = users[v]

@@ -125,7 +125,7 @@ def visit_params(pars: ModelParams) -> kernels.VisitParams:
         choice_noise=neg.choice_noise, dare_weight=neg.dare_weight, plan_weight=neg.plan_weight,
         user_voice=neg.user_voice, forced_score=FORCED,
         imposed_benefit=neg.imposed_benefit, benefit_floor=rel.benefit_floor, knowledge_share=rel.knowledge_share,
-        bad_day_benefit=pars.daily.bad_day_benefit, bad_day_below=pars.organisation.move_threshold,
+        bad_day_benefit=pars.daily.bad_day_benefit, bad_day_below=pars.daily.bad_day_threshold,
         together_se_gain=h.together_se_gain, for_user_se_gain=h.for_user_se_gain,
         pleasure_wellbeing_gain=pl.pleasure_wellbeing_gain, choice_wellbeing_gain=neg.choice_wellbeing_gain,
         incidental_contact_weight=pl.incidental_contact_weight, landscape_learn_prob=pl.landscape_learn_prob,

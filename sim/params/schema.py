@@ -33,8 +33,8 @@ class DailyState:
     persistence: float = prob(0.6, "AR(1) coefficient per day")
     daily_sd: float = p(0.18, "courage 0-1, sd of the daily innovation", 0.0, 1.0)
     brave_threshold: float = prob(0.6, "courage 0-1 at or above which a day is brave")
-    bad_day_benefit: float = prob(0.5, "share of a visit's benefit on a bad day (courage below "
-                                       "organisation.move_threshold)")
+    bad_day_threshold: float = prob(0.3, "courage 0-1 below which a day is bad: less of a visit takes hold")
+    bad_day_benefit: float = prob(0.5, "share of a visit's benefit on a bad day")
 
 
 @dataclass
@@ -68,9 +68,11 @@ class Household:
     for_user_se_gain: float = prob(0.0, "self-efficacy gain x (1 - SE) per task done for the user")
     own_doing_se_gain: float = prob(0.002, "self-efficacy gain x (1 - SE) per task done alone")
     other_help_rate: float = prob(
-        0.2, "chance per day and pending need kind that family, a delivery or a service meets it")
+        0.3, "chance per day and pending need kind that family, a delivery or a service meets it")
     se_decay: float = prob(0.004, "daily relaxation of self-efficacy toward its floor")
-    se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward")
+    se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward, population mean")
+    se_floor_sd: float = p(0.1, "self-efficacy 0-1, sd of the personal levels unused capacity relaxes toward",
+                           0.0, 1.0)
     need_cap: float = p(12.0, "backlog (tasks) at which unmet needs weigh fully on wellbeing", 0.1, 1000.0)
     backlog_max: float = p(36.0, "backlog (tasks of one kind) beyond which needs stop piling up", 1.0, 10000.0)
 
@@ -79,7 +81,7 @@ class Household:
 class Presence:
     """M4: the worker's mere presence at a known time."""
 
-    contact_weight: float = p(0.5, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
+    contact_weight: float = p(0.6, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
     anxiety_relief: float = prob(0.02, "anxiety 0-1 relieved by one visit at full alliance")
     enable_own_doing: float = prob(0.35, "chance presence lets the user do a task themselves")
 
@@ -100,7 +102,7 @@ class Places:
     landscape_learn_prob: float = prob(
         0.04, "chance a supported visit adds the place to the landscape (room permitting)")
     landscape_max: float = p(3.5, "shared places a user can come to use alone at most (learning slows toward it)",
-                             0.0, 13.0)
+                             0.5, 13.0)
     own_outing_rate: float = prob(0.12, "chance per day a fully able user goes out alone to a landscape place")
     outing_saturation: float = p(3.0, "known shared places at which outings reach their full rate", 0.1, 50.0)
     initial_landscape_mean: float = p(2.5, "shared places a user uses alone at the start", 0.0, 50.0)

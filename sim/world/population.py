@@ -38,6 +38,7 @@ class UserState:
     affect: np.ndarray  # 0-1, the fleeting part: what recent good events add, fading within days
     recognition: np.ndarray  # M7/M8: 0-1, being heard by a worker who knows one
     self_efficacy: np.ndarray  # M3/M6
+    self_efficacy_floor: np.ndarray  # M3: the personal level unused capacity relaxes toward
     anxiety: np.ndarray  # M4/M6
     anxiety_trait: np.ndarray
     needs: np.ndarray  # M3: (n, N_NEEDS) backlog of tasks
@@ -115,6 +116,7 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     needs = rng.poisson(ini.needs_mean / N_NEEDS, (n, N_NEEDS)).astype(float)
     fear_transit = rng.random(n) < pars.places.fear_transit_prob
     fear_place = (rng.random((n, N_PLACES)) < pars.places.fear_crowd_prob) & CROWDED[None, :]
+    se_floor = _clip01(rng.normal(pars.household.se_floor, pars.household.se_floor_sd, n))
 
     homes, shared = place_coordinates(n, pars.places, streams["places"])
     legs = travel_legs(homes, shared, pars.places)
@@ -138,6 +140,7 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
         affect=np.zeros(n),
         recognition=np.zeros(n),
         self_efficacy=se,
+        self_efficacy_floor=se_floor,
         anxiety=anxiety,
         anxiety_trait=anxiety_trait,
         needs=needs,
