@@ -166,3 +166,17 @@ def test_sensitivity_rejects_an_unknown_regime_or_outcome_before_running(tmp_pat
     res = subprocess.run([sys.executable, "-m", "sim.sweep", "sensitivity", override,
                           f"morris.sweep_dir={tmp_path}/x"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 2 and message in res.stderr and not (tmp_path / "x").exists()
+
+
+def test_every_screened_range_holds_the_default():
+    """A Morris range that leaves out the model's default screens a different model from the one compared."""
+    from omegaconf import OmegaConf
+
+    from sim.config.packaged import EXPERIMENTS_DIR
+    from sim.params.schema import ModelParams
+
+    spec = OmegaConf.to_container(OmegaConf.load(EXPERIMENTS_DIR / "sensitivity.yaml"))
+    defaults = OmegaConf.structured(ModelParams())
+    for key, (low, high) in spec["morris"]["parameters"].items():
+        value = OmegaConf.select(defaults, key.removeprefix("model."))
+        assert low <= value <= high, f"{key}: default {value} outside [{low}, {high}]"

@@ -36,7 +36,8 @@ def test_event_log_grows_and_keeps_rows_in_visit_then_slot_order():
     slots = kernels.Slots(
         activity=activity, mode=np.zeros(shape, dtype=np.int64), minutes=np.arange(9.0).reshape(shape),
         travel=np.zeros(shape), together=np.ones(shape, dtype=bool), challenge=np.zeros(shape, dtype=bool),
-        fit=np.ones(shape), success=np.ones(shape, dtype=bool), user_top=np.zeros(3, dtype=np.int64),
+        fit=np.ones(shape), wanted=np.ones(shape, dtype=bool), success=np.ones(shape, dtype=bool),
+        user_top=np.zeros(3, dtype=np.int64),
     )
     for day in range(3):
         columns, row = log.reserve(activity.size)
@@ -141,7 +142,7 @@ def test_formulas_numpy_runs_on_arrays_are_the_kernels_own():
     p = evening_params(ModelParams())
     cases = [
         (kernels.loneliness_level, (x * 10, y - 0.5, p)),
-        (kernels.wellbeing_level, (x, y, z, np.floor(x * 20), p)),
+        (kernels.wellbeing_level, (x, y, z, np.floor(x * 20), np.floor(y * 6), z[::-1], (x - 0.5) * 0.2, p)),
         (kernels.outing_chance, (x, np.floor(y * 13), p)),
         (kernels.contact_drive, (x, y, z, p)),
         (kernels.ucla3, (x,)),

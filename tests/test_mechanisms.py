@@ -50,6 +50,30 @@ def mean_end(m: SIDLModel, col: str) -> float:
     return float(m.datacollector.get_model_vars_dataframe()[col].iloc[-1])
 
 
+def traced(**kw) -> tuple[SIDLModel, dict[str, np.ndarray]]:
+    """A run stepped day by day; per day, the users' mean affect and measured wellbeing, and lasting wellbeing."""
+    cfg = make_cfg(**kw)
+    m = SIDLModel(cfg)
+    s = m.users_state
+    rows = []
+    for _ in range(cfg.scenario.days):
+        m.step()
+        rows.append((s.affect.mean(), s.wellbeing.mean(), s.wellbeing_lasting.copy()))
+    affect, measured, lasting = zip(*rows, strict=True)
+    return m, {"affect": np.array(affect), "wellbeing": np.array(measured), "lasting": np.array(lasting)}
+
+
+def fleeting_only(on: dict[str, np.ndarray], off: dict[str, np.ndarray]) -> float:
+    """What a per-visit bonus adds: mean affect over the run, on-minus-off; asserts it never reaches lasting wellbeing.
+
+    Affect feeds nothing back (no rule or mechanism reads wellbeing), so with the same seed the lasting part must be
+    the same to the last bit on every day, and measured wellbeing differs by exactly the affect.
+    """
+    assert np.array_equal(on["lasting"], off["lasting"])
+    np.testing.assert_allclose(on["wellbeing"] - off["wellbeing"], on["affect"] - off["affect"], atol=1e-12)
+    return float(on["affect"].mean() - off["affect"].mean())
+
+
 # -- M1 daily state ---------------------------------------------------------------
 def test_m1_courage_varies_day_to_day_with_persistence():
     m = SIDLModel(make_cfg(n_users=400, days=1))
@@ -82,10 +106,13 @@ def test_m2_users_voice_shapes_content():
     assert loud["plan_adherence"] < mute["plan_adherence"] - 0.05
 
 
-def test_m2_own_choice_raises_wellbeing():
-    base = run_model(seed=4, model__negotiation__choice_wellbeing_gain=0.0, **YEAR)
-    chose = run_model(seed=4, model__negotiation__choice_wellbeing_gain=0.02, **YEAR)
-    assert mean_end(chose, "wellbeing_mean") > mean_end(base, "wellbeing_mean") + 0.5
+def test_m2_own_choice_raises_affect_not_lasting_wellbeing():
+    """Starting with what the user chose is a good moment (affect), which fades: it does not build lasting wellbeing."""
+    _, base = traced(seed=4, model__negotiation__choice_wellbeing_gain=0.0, **YEAR)
+    _, chose = traced(seed=4, model__negotiation__choice_wellbeing_gain=0.02, **YEAR)
+    gain = fleeting_only(chose, base)
+    # ~2 visits a week, most start with the user's choice, x benefit ~0.5, fading 30 %/day: ~0.001 (0.06 WEMWBS)
+    assert 0.0005 < gain < 0.003
 
 
 # -- M3 doing together ------------------------------------------------------------
@@ -109,7 +136,8 @@ def test_m3_needs_pile_up_without_help_and_weigh_on_wellbeing():
 def test_m4_presence_eases_loneliness_and_anxiety():
     present = run_model(seed=6, **YEAR)
     absent = run_model(seed=6, model__presence__contact_weight=0.0, model__presence__anxiety_relief=0.0, **YEAR)
-    assert mean_end(present, "loneliness_mean") < mean_end(absent, "loneliness_mean") - 0.1
+    # half a contact a visit at full alliance, alliances ~0.3-0.45 in year 1: ~0.09 UCLA-3 points (seeds 1-6: 0.08-0.10)
+    assert -0.2 < mean_end(present, "loneliness_mean") - mean_end(absent, "loneliness_mean") < -0.05
     assert mean_end(present, "anxiety_mean") < mean_end(absent, "anxiety_mean") - 0.01
 
 
@@ -133,14 +161,15 @@ def test_m5_travel_by_mode_and_trips_in_the_log():
     assert {"swim_and_sauna", "grocery_shopping", "dentist"} <= set(ev["activity"].astype(str))
 
 
-def test_m5_pleasure_places_raise_wellbeing_and_support_grows_the_landscape():
-    base = run_model(seed=7, **YEAR)
-    no_pleasure = run_model(seed=7, model__places__pleasure_wellbeing_gain=0.0, **YEAR)
-    assert mean_end(base, "wellbeing_mean") > mean_end(no_pleasure, "wellbeing_mean") + 1.0
+def test_m5_pleasure_places_raise_affect_and_support_grows_the_landscape():
+    base, traced_base = traced(seed=7, **YEAR)
+    _, no_pleasure = traced(seed=7, model__places__pleasure_wellbeing_gain=0.0, **YEAR)
+    assert 0.001 < fleeting_only(traced_base, no_pleasure) < 0.01  # ~0.003 (0.16 WEMWBS), and none of it lasts
     no_learning = run_model(seed=7, model__places__landscape_learn_prob=0.0, **YEAR)
     start = base.datacollector.get_model_vars_dataframe()["landscape_mean"].iloc[0]
-    assert mean_end(base, "landscape_mean") > mean_end(no_learning, "landscape_mean") + 0.5
-    assert mean_end(base, "landscape_mean") > start + 1.0
+    # bounded growth (landscape_max): seed 7 grows 2.17 -> 2.61 places in a year, 2.33 without learning on visits
+    assert mean_end(base, "landscape_mean") > mean_end(no_learning, "landscape_mean") + 0.15
+    assert start + 0.2 < mean_end(base, "landscape_mean") < start + 1.0
 
 
 # -- M6 becoming ----------------------------------------------------------------------
@@ -185,10 +214,14 @@ def test_m6_reactivation_revives_the_strongest_dormant_ties():
 
 
 # -- M7 talking -------------------------------------------------------------------
-def test_m7_being_heard_raises_wellbeing():
-    talk = run_model(seed=9, **YEAR)
-    silent = run_model(seed=9, model__talk__heard_wellbeing_gain=0.0, **YEAR)
-    assert mean_end(talk, "wellbeing_mean") > mean_end(silent, "wellbeing_mean") + 0.5
+def test_m7_being_heard_lifts_the_day_and_recognition_lasts():
+    _, talk = traced(seed=9, **YEAR)
+    _, unheard = traced(seed=9, model__talk__heard_wellbeing_gain=0.0, **YEAR)
+    assert 0.001 < fleeting_only(talk, unheard) < 0.01  # the day's lift (~0.003) fades and never accumulates
+    _, unrecognised = traced(seed=9, model__talk__recognition_gain=0.0, **YEAR)
+    # recognition is what lasts: it sustains lasting wellbeing (~1 WEMWBS point after a year)
+    lasting = 56 * (talk["lasting"][-1].mean() - unrecognised["lasting"][-1].mean())
+    assert 0.4 < lasting < 3.0
 
 
 def test_m7_talk_sparks_projects_that_reactivate_ties():
@@ -206,15 +239,18 @@ def test_m7_talk_solves_practical_problems():
 # -- M8 relation over time ----------------------------------------------------------
 def test_m8_alliance_grows_with_continuity_and_a_new_worker_starts_from_zero():
     m = SIDLModel(make_cfg(n_users=60, n_workers=5, days=1, model__organisation__worker_turnover_per_year=0.0))
-    m.run(200)
+    m.run(365)
     s = m.users_state
-    assert s.alliance.mean() > 0.5 and s.knowledge.mean() > 0.35
+    # matures over years, not months (~0.45 at 12 months), and differs between pairs and workers (sd 0.21 here,
+    # 0.14 with pair_sd = worker_sd = 0)
+    assert 0.3 < s.alliance.mean() < 0.6 and s.alliance.std() > 0.17 and 0.3 < s.knowledge.mean() < 0.6
     users = np.flatnonzero(m.assessment.regular == 0)
     old = m.worker_in_slot(0).unique_id
     m.replace_worker(0)
     assert m.worker_in_slot(0).unique_id != old and old not in [a.unique_id for a in m.workers]
     m.run(8)
-    assert s.alliance[users].max() < 0.3 and s.knowledge[users].max() < 0.15
+    # from zero (initial_alliance 0): two or three visits in 8 days
+    assert s.alliance[users].max() < 0.1 and s.knowledge[users].max() < 0.05
     assert (m.distinct_workers()[users] == 2).all()
 
 
@@ -235,7 +271,8 @@ def test_m8_knowledge_makes_activities_fit_the_day():
 
 # -- M9 network and isolation ----------------------------------------------------------
 def test_m9_ties_decay_without_contact():
-    m = SIDLModel(make_cfg(n_users=50, days=1, model__network__contact_rate=0.0, **NO_SUPPORT))
+    m = SIDLModel(make_cfg(n_users=50, days=1, model__network__contact_rate=0.0, model__network__reach_out_rate=0.0,
+                           **NO_SUPPORT))
     start = m.users_state.tie_strength.copy()
     m.run(90)
     assert np.allclose(m.users_state.tie_strength, start * np.exp(-1.0))

@@ -174,7 +174,10 @@ def test_r5_slot_is_the_granted_length_less_documentation(trust, trust_slots):
     assert m.visits_moved == 0 and t.visits_moved > 0
     assert s["documentation_minutes_share"] > 1.5 * summarise(t)["documentation_minutes_share"]
     assert s["distinct_workers_per_user"] > trust[2]["distinct_workers_per_user"] + 1
-    assert 0.5 <= run("time_monitoring")[2]["client_time_share"] <= 0.62  # P11: ~55-60 % client time
+    # at equal paid minutes, client time falls by just the extra documentation's share of paid time
+    # (the absolute P11 range, 50-62 %, is the calibration target client_time_share_time_monitoring)
+    documentation = 10.0 * m.visits_made / sum(m.minutes.values())
+    assert s["client_time_share"] == pytest.approx(summarise(t)["client_time_share"] - documentation, abs=0.01)
 
 
 def test_r5_slot_cut_is_the_dose_of_a_budget_cut(trust_slots):
@@ -222,11 +225,15 @@ def test_r6_retendering_replaces_all_staff_and_resets_alliance():
     m = SIDLModel(make_cfg(**cfg))
     m.run(182)
     before = set(m.worker_uid.tolist())
-    assert m.users_state.alliance.mean() > 0.4
+    s = m.users_state
+    grown = s.alliance.mean()
+    assert grown > 0.15  # half a year in (alliances mature over years: ~0.23 here)
     m.run(2)  # day 183 = 0.5 years: re-tendered
     assert not before & set(m.worker_uid.tolist())
     m.run(10)
-    assert m.users_state.alliance.max() < 0.3
+    # every relation began again with a new worker, from initial_alliance 0
+    assert set(s.bond_worker.tolist()) <= set(m.worker_uid.tolist()) and s.relation_days.max() <= 12
+    assert s.alliance.mean() < 0.35 * grown and s.alliance.max() < 0.3
     assert m.rules.rules[0].retenders == 1
 
 

@@ -55,16 +55,19 @@ def evening_params(pars: ModelParams) -> kernels.EveningParams:
     h, pl, net, lo, w = pars.household, pars.places, pars.network, pars.loneliness, pars.wellbeing
     return kernels.EveningParams(
         own_doing_rate=h.own_doing_rate, need_place=NEED_PLACE,
-        own_doing_keep=(1 - h.own_doing_se_gain) ** np.arange(len(NEED_PLACE) + 1),
+        own_doing_keep=(1 - h.own_doing_se_gain) ** np.arange(len(NEED_PLACE) + 1), other_help_rate=h.other_help_rate,
         own_outing_rate=pl.own_outing_rate, outing_saturation=pl.outing_saturation,
         incidental_contact_weight=pl.incidental_contact_weight,
         contact_rate=net.contact_rate, withdrawal=net.withdrawal, tie_decay=np.exp(-1.0 / net.decay_days),
-        contact_boost=net.contact_boost,
+        contact_boost=net.contact_boost, reach_out_rate=net.reach_out_rate,
         noise_sd=lo.noise_sd, memory_days=lo.memory_days, contact_scale=lo.contact_scale, level_min=lo.level_min,
         level_max=lo.level_max, loneliness_rate=lo.rate,
-        anxiety_rate=w.anxiety_rate, anxiety_se_buffer=w.anxiety_se_buffer, se_decay=h.se_decay, se_floor=h.se_floor,
+        anxiety_rate=w.anxiety_rate, anxiety_se_buffer=w.anxiety_se_buffer, se_decay=h.se_decay,
         wellbeing_rate=w.rate, wellbeing_base=w.base, se_weight=w.se_weight, loneliness_weight=w.loneliness_weight,
         anxiety_weight=w.anxiety_weight, needs_weight=w.needs_weight, need_cap=h.need_cap,
+        wellbeing_noise_sd=w.noise_sd, affect_decay=w.affect_decay, participation_weight=w.participation_weight,
+        recognition_weight=w.recognition_weight, recognition_decay=pars.talk.recognition_decay,
+        landscape_max=pl.landscape_max,
     )
 
 
@@ -74,13 +77,14 @@ def daily_evening(s: UserState, pars: ModelParams, rng: Streams) -> Callable[[],
     - M3/M5 own doing (:func:`sim.model.kernels.own_doing`): a capable user meets needs alone, where
       the place is in their landscape. The chance scales with self-efficacy; shopping and service
       needs also ask that the user can use the grocery / health centre alone (enabling landscape).
+      Otherwise family, a delivery or a service may meet it.
     - M5/M9 outings (:func:`sim.model.kernels.own_outings`): a user goes out alone to a known place
       and meets people in passing.
     - M9 network contact (:func:`sim.model.kernels.network_contact`), with the drive of the user as
-      own doing has left them.
+      own doing has left them, and the other person getting in touch.
     - The drift (:func:`sim.model.kernels.drift`): recent contact, loneliness, anxiety,
-      self-efficacy and wellbeing relax toward the levels their drivers sustain. The day's events
-      have already moved them, so they act as pulses.
+      self-efficacy, recognition and lasting wellbeing relax toward the levels their drivers
+      sustain; the day's affect fades.
     - Every relationship is a day older (M8).
 
     Each part draws from its own stream, named as the fields of :class:`sim.model.kernels.EveningStreams`.
@@ -136,22 +140,28 @@ def expected_contacts_week(s: UserState, pars: ModelParams) -> np.ndarray:
 
 
 def wellbeing_target(s: UserState, pars: ModelParams) -> np.ndarray:
-    """Wellbeing a user's present state sustains (:func:`sim.model.kernels.wellbeing_level`)."""
+    """Lasting wellbeing a user's present state sustains (:func:`sim.model.kernels.wellbeing_level`)."""
     return kernels.wellbeing_level.py_func(s.self_efficacy, s.loneliness, s.anxiety, s.needs.sum(axis=1),
+                                           s.landscape[:, 1:].sum(axis=1), s.recognition, s.wellbeing_offset,
                                            evening_params(pars))
 
 
 def burn_in(s: UserState, pars: ModelParams, g: np.ndarray, days: int) -> None:
-    """Live the social part of life (courage, outings, network, loneliness) before day 0.
+    """Live ``days`` days of life without support before day 0, so day 0 is its steady state (P9).
 
-    Starting values are only consistent in the mean; a burn-in lets each
-    user's network and loneliness find each other, so day 0 is the state at
-    referral and not a transient (P9). Every part draws from the one stream ``g``
-    (:func:`sim.model.kernels.social_day`).
+    The drawn starting values are consistent only in the mean: loneliness and contact are first
+    settled on each other (:func:`settle_start`), wellbeing put at the level the state sustains,
+    and then every state (courage, needs, own doing, outings, network, loneliness, self-efficacy,
+    anxiety, wellbeing) lives the days of :func:`daily_evening` without visits, every part drawing
+    from the one stream ``g``. What a run then shows under ``no_support`` is the steady state's
+    fluctuation, not a drift away from an arbitrary start.
     """
     settle_start(s, pars)
-    courage = daily_courage(s, pars, g)
-    social_day = partial(kernels.social_day, *kernels.plain(user_arrays(s), evening_params(pars)), g)
+    s.wellbeing_lasting[:] = np.clip(wellbeing_target(s, pars), 0.0, 1.0)
+    s.wellbeing[:] = s.wellbeing_lasting
+    courage, needs = daily_courage(s, pars, g), daily_needs(s, pars, g)
+    evening = partial(kernels.evening, *kernels.plain(user_arrays(s), evening_params(pars), (g,) * 4))
     for _ in range(days):
         courage()
-        social_day()
+        needs()
+        evening()

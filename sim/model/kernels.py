@@ -11,7 +11,7 @@ defined here once and built once when a model binds its daily steps (:class:`Use
 :class:`HookTerms`, :class:`EventColumns`); a kernel reads them by name (``u.alliance``, ``p.user_voice``).
 numba types a named tuple passed from Python anew on every call (about a microsecond each), a plain
 tuple in C, so the entry points called every day (:func:`evening`, :func:`visit_day`,
-:func:`social_day`) take plain tuples, :func:`plain`, and name them again on entry
+:func:`burn_in` is :func:`evening` too) take plain tuples, :func:`plain`, and name them again on entry
 (``u = UserArrays(*users)``). The order of the fields is the class's own; the classes live in this
 file so that numba's cache, which keys on this file, sees any change to them. Inside a kernel, the
 arrays and numbers a loop reads are first given local names (``se = u.self_efficacy``): a field
@@ -52,9 +52,15 @@ class UserArrays(NamedTuple):
     loneliness_offset: np.ndarray
     contacts_week: np.ndarray
     contacts_today: np.ndarray
-    # wellbeing 0-1, self-efficacy (M3/M6), anxiety and its trait (M4/M6)
+    # wellbeing 0-1 as measured = its lasting part + affect; the lasting part's personal offset;
+    # recognition (M7/M8); self-efficacy (M3/M6) and the level unused capacity relaxes to; anxiety and its trait (M4/M6)
     wellbeing: np.ndarray
+    wellbeing_lasting: np.ndarray
+    wellbeing_offset: np.ndarray
+    affect: np.ndarray
+    recognition: np.ndarray
     self_efficacy: np.ndarray
+    self_efficacy_floor: np.ndarray
     anxiety: np.ndarray
     anxiety_trait: np.ndarray
     # M3: (n, needs) backlog of tasks
@@ -67,11 +73,13 @@ class UserArrays(NamedTuple):
     landscape: np.ndarray
     fear_place: np.ndarray
     fear_transit: np.ndarray
-    # M8: alliance with and knowledge of the regular worker, days together, that worker's id
+    # M8: alliance with and knowledge of the regular worker, days together, that worker's id, how fast
+    # the alliance with them grows
     alliance: np.ndarray
     knowledge: np.ndarray
     relation_days: np.ndarray
     bond_worker: np.ndarray
+    bond_rate: np.ndarray
 
 
 class EveningParams(NamedTuple):
@@ -82,6 +90,7 @@ class EveningParams(NamedTuple):
     own_doing_rate: float
     need_place: np.ndarray
     own_doing_keep: np.ndarray
+    other_help_rate: float
     # M5/M9 outings alone (model.places)
     own_outing_rate: float
     outing_saturation: float
@@ -91,6 +100,7 @@ class EveningParams(NamedTuple):
     withdrawal: float
     tie_decay: float
     contact_boost: float
+    reach_out_rate: float
     # M9 loneliness (model.loneliness; loneliness_rate is its ``rate``)
     noise_sd: float
     memory_days: float
@@ -98,12 +108,12 @@ class EveningParams(NamedTuple):
     level_min: float
     level_max: float
     loneliness_rate: float
-    # the drift of anxiety, self-efficacy and wellbeing (model.wellbeing, model.household;
-    # wellbeing_rate and wellbeing_base are model.wellbeing's ``rate`` and ``base``)
+    # the drift of anxiety, self-efficacy, recognition and wellbeing (model.wellbeing, model.household,
+    # model.talk, model.places; wellbeing_rate, wellbeing_base and wellbeing_noise_sd are model.wellbeing's
+    # ``rate``, ``base`` and ``noise_sd``)
     anxiety_rate: float
     anxiety_se_buffer: float
     se_decay: float
-    se_floor: float
     wellbeing_rate: float
     wellbeing_base: float
     se_weight: float
@@ -111,6 +121,12 @@ class EveningParams(NamedTuple):
     anxiety_weight: float
     needs_weight: float
     need_cap: float
+    wellbeing_noise_sd: float
+    affect_decay: float
+    participation_weight: float
+    recognition_weight: float
+    recognition_decay: float
+    landscape_max: float
 
 
 class EveningStreams(NamedTuple):
@@ -127,6 +143,7 @@ class VisitParams(NamedTuple):
 
     # M8 meeting (model.relation) and M6 the dare (model.daily, model.becoming)
     initial_alliance: float
+    pair_sd: float
     brave_threshold: float
     trust_threshold: float
     initiate_prob: float
@@ -145,6 +162,12 @@ class VisitParams(NamedTuple):
     plan_weight: float
     user_voice: float
     forced_score: float
+    # M2/M8 what a visit's benefits depend on (model.negotiation, model.relation)
+    imposed_benefit: float
+    benefit_floor: float
+    knowledge_share: float
+    bad_day_benefit: float
+    bad_day_below: float
     # M3-M5 living it (model.household, model.places, model.negotiation)
     together_se_gain: float
     for_user_se_gain: float
@@ -152,6 +175,7 @@ class VisitParams(NamedTuple):
     choice_wellbeing_gain: float
     incidental_contact_weight: float
     landscape_learn_prob: float
+    landscape_max: float  # at least 0.5 (schema)
     # M6 challenges (model.becoming); a revived tie is set to reactivated_strength (model.network)
     success_logit: float
     brave_logit: float
@@ -164,26 +188,36 @@ class VisitParams(NamedTuple):
     fail_anxiety_gain: float
     reactivate_prob: float
     reactivated_strength: float
+    fear_return_prob: float
     # M4, M7, M8 presence, talk and the relation (model.presence, model.talk, model.relation, model.household)
     contact_weight: float
     anxiety_relief: float
     enable_own_doing: float
     own_doing_se_gain: float
     heard_wellbeing_gain: float
+    recognition_gain: float
     problem_solve_prob: float
     spark_prob: float
     spark_ties: int
     alliance_gain: float
     knowledge_gain: float
     mutuality: float
+    rupture_prob: float
+    rupture_loss: float
 
 
 class People(NamedTuple):
-    """Who is who: Mesa ids of the users and of the worker in each slot; each user's regular worker's slot."""
+    """Who is who: Mesa ids of the users and of the worker in each slot; each user's regular worker's slot.
+
+    ``skill`` is how fast alliances with the worker in each slot grow (mean 1), ``pairing`` the handle of the
+    stream a new pair's own rate is drawn from.
+    """
 
     user_uid: np.ndarray
     worker_uid: np.ndarray
     regular: np.ndarray
+    skill: np.ndarray
+    pairing: np.ndarray
 
 
 class TripArrays(NamedTuple):
@@ -278,6 +312,7 @@ class Meeting(NamedTuple):
     by_regular: np.ndarray
     alliance: np.ndarray  # the alliance the visit is made with
     knowledge: np.ndarray
+    gives: np.ndarray  # share of the visit's benefit the relation and the day allow (:func:`benefit`)
     brave: np.ndarray
     dare: np.ndarray  # the user proposes a feared activity
 
@@ -300,6 +335,7 @@ class Slots(NamedTuple):
     together: np.ndarray  # a task done together rather than for the user
     challenge: np.ndarray  # a feared activity tried
     fit: np.ndarray  # 1 - |demand - true courage|
+    wanted: np.ndarray  # among the activities the user would have chosen
     success: np.ndarray  # a challenge won (True where no challenge)
     user_top: np.ndarray  # (V,) the activity the user would have chosen first
 
@@ -454,10 +490,17 @@ def loneliness_level(contacts_week, offset, p):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def wellbeing_level(self_efficacy, loneliness, anxiety, needs_total, p):  # pragma: no cover - compiled
-    """The wellbeing a user's state sustains: assets minus burdens, the backlog weighing fully at ``need_cap``."""
+def wellbeing_level(self_efficacy, loneliness, anxiety, needs_total, known, recognition, offset,
+                    p):  # pragma: no cover - compiled
+    """The lasting wellbeing a user's state sustains: assets minus burdens, plus a personal offset.
+
+    Assets: self-efficacy, participation (shared places used alone, full at ``landscape_max``) and
+    recognition; burdens: loneliness, anxiety and the backlog, which weighs fully at ``need_cap``.
+    """
     backlog = np.minimum(needs_total / p.need_cap, 1.0)
-    return (p.wellbeing_base + p.se_weight * self_efficacy - p.loneliness_weight * loneliness
+    participation = np.minimum(known / p.landscape_max, 1.0)
+    return (p.wellbeing_base + offset + p.se_weight * self_efficacy + p.participation_weight * participation
+            + p.recognition_weight * recognition - p.loneliness_weight * loneliness
             - p.anxiety_weight * anxiety - p.needs_weight * backlog)
 
 
@@ -476,18 +519,27 @@ def contact_drive(loneliness, courage, self_efficacy, p):  # pragma: no cover - 
 # -- the rest of the day --------------------------------------------------------------------------------
 @njit(cache=True, **INTERNAL)
 def own_doing(u, p, g):  # pragma: no cover - compiled
-    """M3/M5: tasks a user does alone, each with chance ``own_doing_rate`` x self-efficacy, where its place is known."""
+    """M3/M5: tasks met without the worker, one of each pending kind at most a day.
+
+    The user does one alone with chance ``own_doing_rate`` x self-efficacy, where its place is known
+    (and gains capacity); otherwise someone else (family, a delivery, a service) meets it with chance
+    ``other_help_rate``.
+    """
     needs, landscape, se = u.needs, u.landscape, u.self_efficacy
     need_place, keep = p.need_place, p.own_doing_keep
-    rate = p.own_doing_rate
+    rate, other = p.own_doing_rate, p.other_help_rate
     for i in range(needs.shape[0]):
         chance = rate * se[i]
         k = 0
         for j in range(needs.shape[1]):
             draw = uniform(g)
-            if needs[i, j] >= 1 and landscape[i, need_place[j]] and draw < chance:
-                needs[i, j] -= 1
-                k += 1
+            helped = uniform(g) < other
+            if needs[i, j] >= 1:
+                if landscape[i, need_place[j]] and draw < chance:
+                    needs[i, j] -= 1
+                    k += 1
+                elif helped:
+                    needs[i, j] -= 1
         se[i] += (1 - keep[k]) * (1 - se[i])
 
 
@@ -506,21 +558,23 @@ def own_outings(u, p, g):  # pragma: no cover - compiled
 
 @njit(cache=True, **INTERNAL)
 def network_contact(u, p, g):  # pragma: no cover - compiled
-    """M9: contact on each tie with chance strength^2 x the owner's :func:`contact_drive`; ties decay.
+    """M9: contact on each tie with chance strength^2 x the owner's :func:`contact_drive` + ``reach_out_rate``.
 
     Contact grows with the square of tie strength, so ties are bistable: strong ties sustain
-    themselves, weak ones fade to dormancy unless reactivated. Loneliness suppresses contact
+    themselves, weak ones fade to dormancy unless reactivated; the other person getting in touch
+    now and then (``reach_out_rate``) lets a dormant tie come back, so a network has a steady
+    state without support. Ties decay every day. Loneliness suppresses contact
     (withdrawal): the feedback that lets loneliness tip into a persistent state below a contact
     threshold (P12).
     """
     loneliness, courage, se = u.loneliness, u.courage, u.self_efficacy
     strength, owner, contacts = u.tie_strength, u.tie_user, u.contacts_today
-    decay, boost = p.tie_decay, p.contact_boost
+    decay, boost, reach_out = p.tie_decay, p.contact_boost, p.reach_out_rate
     drive = np.empty(se.size)
     for i in range(drive.size):
         drive[i] = contact_drive(loneliness[i], courage[i], se[i], p)
     for t in range(strength.size):
-        met = uniform(g) < strength[t] ** 2 * drive[owner[t]]
+        met = uniform(g) < strength[t] ** 2 * drive[owner[t]] + reach_out
         strength[t] *= decay
         if met:
             strength[t] += boost * (1 - strength[t])
@@ -541,31 +595,30 @@ def relax_loneliness(u, p, g):  # pragma: no cover - compiled
 
 @njit(cache=True, **INTERNAL)
 def drift(u, p, g):  # pragma: no cover - compiled
-    """End of day: loneliness (:func:`relax_loneliness`), anxiety, self-efficacy and wellbeing relax to their levels."""
+    """End of day: loneliness (:func:`relax_loneliness`), anxiety, self-efficacy and recognition relax to their
+    levels; lasting wellbeing relaxes toward :func:`wellbeing_level` with the day's life events (noise); affect
+    fades; measured wellbeing is lasting wellbeing plus affect."""
     relax_loneliness(u, p, g)
-    loneliness, anxiety, trait, se, wb, needs = u.loneliness, u.anxiety, u.anxiety_trait, u.self_efficacy, \
-        u.wellbeing, u.needs
-    buffer, anxiety_rate, se_decay, se_floor, wb_rate = (p.anxiety_se_buffer, p.anxiety_rate, p.se_decay, p.se_floor,
-                                                         p.wellbeing_rate)
+    loneliness, anxiety, trait, se, needs, landscape = (u.loneliness, u.anxiety, u.anxiety_trait, u.self_efficacy,
+                                                        u.needs, u.landscape)
+    wb, lasting, offset, affect, recognition = u.wellbeing, u.wellbeing_lasting, u.wellbeing_offset, u.affect, \
+        u.recognition
+    buffer, anxiety_rate, se_decay, se_floor, wb_rate = (p.anxiety_se_buffer, p.anxiety_rate, p.se_decay,
+                                                         u.self_efficacy_floor, p.wellbeing_rate)
+    noise_sd, keep_affect, keep_recognition = p.wellbeing_noise_sd, 1.0 - p.affect_decay, 1.0 - p.recognition_decay
     for i in range(loneliness.size):
         anxiety_level = trait[i] * (1 - buffer * se[i])
         anxiety[i] = min(max(anxiety[i] + anxiety_rate * (anxiety_level - anxiety[i]), 0.0), 1.0)
-        se[i] = min(max(se[i] + se_decay * (se_floor - se[i]), 0.0), 1.0)
+        se[i] = min(max(se[i] + se_decay * (se_floor[i] - se[i]), 0.0), 1.0)
+        recognition[i] *= keep_recognition
         needs_total = needs[i, 0] + needs[i, 1] + needs[i, 2] + needs[i, 3]
-        target = wellbeing_level(se[i], loneliness[i], anxiety[i], needs_total, p)
-        wb[i] = min(max(wb[i] + wb_rate * (target - wb[i]), 0.0), 1.0)
-
-
-@njit(cache=True)
-def social_day(users, pars, g):  # pragma: no cover - compiled
-    """A day of the burn-in (:func:`sim.model.dynamics.burn_in`): outings alone, network contact, loneliness's drift.
-
-    Takes :class:`UserArrays` and :class:`EveningParams` as plain tuples; every part draws from the one stream ``g``.
-    """
-    u, p = UserArrays(*users), EveningParams(*pars)
-    own_outings(u, p, g)
-    network_contact(u, p, g)
-    relax_loneliness(u, p, g)
+        known = 0
+        for place in range(1, landscape.shape[1]):
+            known += landscape[i, place]
+        target = wellbeing_level(se[i], loneliness[i], anxiety[i], needs_total, known, recognition[i], offset[i], p)
+        lasting[i] = min(max(lasting[i] + wb_rate * (target - lasting[i]) + noise_sd * normal(g), 0.0), 1.0)
+        affect[i] *= keep_affect
+        wb[i] = min(lasting[i] + affect[i], 1.0)
 
 
 @njit(cache=True)
@@ -588,9 +641,9 @@ def evening(users, pars, streams):  # pragma: no cover - compiled
 # -- a day's visits ---------------------------------------------------------------------------------
 #: Columns of a user's row of chance draws for a visit (:class:`Draws`): PER_VISIT for the visit,
 #: then PER_SLOT for each activity slot k, from PER_VISIT + PER_SLOT x k.
-TOGETHER, INITIATE, ENABLE, SOLVE, SPARK = range(5)
-LEARN, WIN, REVIVE = range(3)  # a slot's: place learnt, challenge won, tie revived
-PER_VISIT, PER_SLOT = 5, 3
+TOGETHER, INITIATE, ENABLE, SOLVE, SPARK, RUPTURE = range(6)
+LEARN, WIN, REVIVE = range(3)  # a slot's: place learnt, challenge won, tie revived (or, on failure, fear back)
+PER_VISIT, PER_SLOT = 6, 3
 
 
 @njit(cache=True, **INTERNAL)
@@ -598,10 +651,13 @@ def meet(b, u, o, p, initiate_draw, m):  # pragma: no cover - compiled
     """M8: who the user meets and the relation they meet with; M6: whether they dare.
 
     The relation that grows is the one with the regular worker; it starts again from
-    ``initial_alliance`` when the person in that role changes. Anyone else is met as a stranger.
+    ``initial_alliance`` when the person in that role changes, with its own rate of growth: the
+    worker's skill times the pair's own fit, lognormal with sd ``pair_sd`` and mean 1. Anyone else
+    is met as a stranger.
     """
     users, workers, worker_uid, regular = b.users, b.workers, o.worker_uid, o.regular
     bond, alliance, knowledge, days, courage = u.bond_worker, u.alliance, u.knowledge, u.relation_days, u.courage
+    rate, skill, pair_sd = u.bond_rate, o.skill, p.pair_sd
     initial, brave_at, trust_at, initiate_prob = p.initial_alliance, p.brave_threshold, p.trust_threshold, \
         p.initiate_prob
     for v in range(users.size):
@@ -612,10 +668,12 @@ def meet(b, u, o, p, initiate_draw, m):  # pragma: no cover - compiled
             alliance[i] = initial
             knowledge[i] = 0.0
             days[i] = 0
+            rate[i] = skill[regular[i]] * np.exp(pair_sd * normal(o.pairing) - 0.5 * pair_sd * pair_sd)
         bond[i] = regular_uid
         m.by_regular[v] = m.worker_id[v] == regular_uid
         m.alliance[v] = alliance[i] if m.by_regular[v] else initial
         m.knowledge[v] = knowledge[i] if m.by_regular[v] else 0.0
+        m.gives[v] = benefit(m.alliance[v], m.knowledge[v], courage[i], p)
         m.brave[v] = courage[i] >= brave_at
         m.dare[v] = m.brave[v] and m.alliance[v] >= trust_at and initiate_draw[v] < initiate_prob
 
@@ -662,8 +720,10 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
 
     The score blends the user's wish and the worker's by ``user_voice``; a pushed activity scores
     ``forced_score``. Possible: what the rules allow, a task only while its need is pending, a feared
-    activity only when dared or pushed. An outside task that does not fit the time left may run the
-    visit over its slot, up to ``b.longest``; ``visit_minutes[v]`` is then the visit's length as run.
+    activity only when dared or pushed. An activity is *wanted* if it is among the K the user would
+    have chosen by their own wish alone, whatever the rules allow or push (a pending task, or anything
+    not feared unless dared). An outside task that does not fit the time left may run the visit over
+    its slot, up to ``b.longest``; ``visit_minutes[v]`` is then the visit's length as run.
     """
     users, plan, courage, needs = b.users, b.plan, u.courage, u.needs
     allowed, pushed = t.allowed_activities, t.pushed_challenges
@@ -679,7 +739,7 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
     dare_weight, plan_weight, voice, forced = p.dare_weight, p.plan_weight, p.user_voice, p.forced_score
     v_n, a_n = allowed.shape
     k_n = s.activity.shape[1]
-    score, duration, minutes = np.empty(a_n), np.empty(a_n), np.empty(a_n)
+    score, duration, minutes, wish = np.empty(a_n), np.empty(a_n), np.empty(a_n), np.empty(a_n)
     together = np.empty(a_n, dtype=np.bool_)
     for v in range(v_n):
         i = users[v]
@@ -692,6 +752,7 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             minutes[a] = base * together_factor if together[a] else base
             duration[a] = minutes[a] + travel_minutes[v, a]
             pending = needs[i, need_column[a]] if is_task[a] else 0.0
+            wishable = (pending >= 1 or not is_task[a]) and ((not feared[v, a]) or dare[v])
             feasible = allowed[v, a] and (pending >= 1 or not is_task[a]) and np.isfinite(travel_minutes[v, a]) \
                 and ((not feared[v, a]) or dare[v] or pushed[v, a])
             urgency = urgency_weight * (1.0 - np.exp(-pending / urgency_scale))
@@ -702,6 +763,7 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             user = pleasure[a] + urgency - misfit_weight * misfit + choice_noise * taste[v, a] + dare_weight * proposed
             worker = urgency + plan_weight * (1.0 if plan[v, a] else 0.0) - misfit_weight * misfit_seen \
                 + dare_weight * pushed_or_proposed
+            wish[a] = user if wishable else -np.inf
             if feasible:
                 score[a] = forced if pushed[v, a] else voice * user + (1 - voice) * worker
                 if user > best_user:
@@ -709,6 +771,7 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             else:
                 score[a] = -np.inf
         s.user_top[v] = top
+        wanted_from = kth_largest(wish, k_n)
         left = visit_minutes[v]
         room = b.longest[v] - left  # minutes an outside task may run the visit over its slot
         for k in range(k_n):
@@ -732,17 +795,49 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             s.together[v, k] = together[best]
             s.challenge[v, k] = feared[v, best]
             s.fit[v, k] = 1.0 - abs(demand[best] - c)
+            s.wanted[v, k] = wish[best] >= wanted_from
 
 
 @njit(cache=True, **INTERNAL)
-def live_activities(b, u, t, acts, p, today, s, talk, quality):  # pragma: no cover - compiled
+def kth_largest(x, k):  # pragma: no cover - compiled
+    """The k-th largest value of ``x`` (-inf if fewer than k are finite); ``x`` is left as it was."""
+    taken = np.zeros(x.size, dtype=np.bool_)
+    value = -np.inf
+    for _ in range(min(k, x.size)):
+        best = -1
+        for a in range(x.size):
+            if not taken[a] and (best < 0 or x[a] > x[best]):
+                best = a
+        taken[best] = True
+        value = x[best]
+    return value
+
+
+@njit(cache=True)
+def benefit(alliance, knowledge, courage, p):  # pragma: no cover - compiled
+    """M8/M1: the share of a visit's benefit the relation and the day allow.
+
+    ``benefit_floor`` with a stranger, 1 with a trusted worker who knows the user (alliance and
+    knowledge weighted by ``knowledge_share``); times ``bad_day_benefit`` on a bad day (courage
+    below ``bad_day_below``), when little of what is done together takes hold.
+    """
+    bond = (1.0 - p.knowledge_share) * alliance + p.knowledge_share * knowledge
+    day = p.bad_day_benefit if courage < p.bad_day_below else 1.0
+    return (p.benefit_floor + (1.0 - p.benefit_floor) * bond) * day
+
+
+@njit(cache=True, **INTERNAL)
+def live_activities(b, u, t, acts, p, m, today, s, talk, quality):  # pragma: no cover - compiled
     """M3-M5: tasks done, capacity built, pleasure, contact in passing, places learnt; each visit's talk and quality.
 
+    What an activity gives (capacity, pleasure, a place learnt) is scaled by the visit's
+    :func:`benefit` and, for an activity the user would not have chosen, by ``imposed_benefit``.
     Capacity gains compound: what each task leaves of 1 - self-efficacy multiplies across a visit.
+    A place is learnt with a chance that shrinks as the landscape nears ``landscape_max``.
     """
     users, share, chances = b.users, t.talk_share, today.chances
-    needs, se, wb, contacts, landscape, fear_place = (u.needs, u.self_efficacy, u.wellbeing, u.contacts_today,
-                                                      u.landscape, u.fear_place)
+    needs, se, affect, contacts, landscape, fear_place = (u.needs, u.self_efficacy, u.affect, u.contacts_today,
+                                                          u.landscape, u.fear_place)
     need_of, pleasure_of, place_of, outside_of, is_talk = acts.need, acts.pleasure, acts.place, acts.outside, \
         acts.is_talk
     activity, together, fit, minutes, travel_k, user_top = s.activity, s.together, s.fit, s.minutes, s.travel, \
@@ -750,21 +845,27 @@ def live_activities(b, u, t, acts, p, today, s, talk, quality):  # pragma: no co
     together_gain, for_user_gain, pleasure_gain, choice_gain, incidental, learn_prob = (
         p.together_se_gain, p.for_user_se_gain, p.pleasure_wellbeing_gain, p.choice_wellbeing_gain,
         p.incidental_contact_weight, p.landscape_learn_prob)
+    wanted, imposed, most = s.wanted, p.imposed_benefit, p.landscape_max
     v_n, k_n = activity.shape
     for v in range(v_n):
         i = users[v]
         keep, pleasure, n_out, talk_minutes, fit_sum, n_on = 1.0, 0.0, 0, 0.0, 0.0, 0
+        rel = m.gives[v]
+        known = 0
+        for place in range(1, landscape.shape[1]):
+            known += landscape[i, place]
         for k in range(k_n):
             a = activity[v, k]
             if a < 0:
                 continue
             n_on += 1
             fit_sum += fit[v, k]
+            gives = rel * (1.0 if wanted[v, k] else imposed)
             need = need_of[a]
             if need >= 0:
                 needs[i, need] -= 1.0
-                keep *= 1.0 - (together_gain if together[v, k] else for_user_gain) * fit[v, k]
-            pleasure += pleasure_gain * pleasure_of[a] * fit[v, k]
+                keep *= 1.0 - (together_gain if together[v, k] else for_user_gain) * fit[v, k] * gives
+            pleasure += pleasure_gain * pleasure_of[a] * fit[v, k] * gives
             if is_talk[a]:
                 talk_minutes += minutes[v, k]
             else:
@@ -772,13 +873,16 @@ def live_activities(b, u, t, acts, p, today, s, talk, quality):  # pragma: no co
             if outside_of[a]:
                 n_out += 1
                 place = place_of[a]
-                if not fear_place[i, place] and chances[v, PER_VISIT + PER_SLOT * k + LEARN] < learn_prob:
+                room = max(1.0 - known / most, 0.0)
+                if not fear_place[i, place] and not landscape[i, place] \
+                        and chances[v, PER_VISIT + PER_SLOT * k + LEARN] < learn_prob * gives * room:
                     landscape[i, place] = True
+                    known += 1
         for j in range(needs.shape[1]):
             needs[i, j] = max(needs[i, j], 0.0)
         se[i] = 1.0 - (1.0 - se[i]) * keep
         chose = 1.0 if (activity[v, 0] >= 0 and activity[v, 0] == user_top[v]) else 0.0
-        wb[i] += pleasure + choice_gain * chose
+        affect[i] = min(affect[i] + pleasure + choice_gain * chose * rel, 1.0)
         contacts[i] += incidental * n_out
         talk[v] = talk_minutes
         quality[v] = fit_sum / max(n_on, 1) if n_on > 0 else 1.0
@@ -797,12 +901,14 @@ def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compile
     """M6: feared activities tried today succeed (:func:`win_chance`) or fail, slot by slot.
 
     Slot by slot, so a second challenge builds on the first. A success removes the fear of the
-    place (and of public transport, if taken), adds it to the landscape and may revive a tie.
+    place (and of public transport, if taken), adds it to the landscape while that holds fewer than
+    ``landscape_max`` places, and may revive a tie; a
+    failure may bring the fear back (``fear_return_prob``): the place leaves the landscape.
     """
     users, chances = b.users, today.chances
     activity, challenge, mode, success = s.activity, s.challenge, s.mode, s.success
-    se, wb, anxiety, fear_place, landscape, fear_transit = (u.self_efficacy, u.wellbeing, u.anxiety, u.fear_place,
-                                                            u.landscape, u.fear_transit)
+    se, affect, anxiety, fear_place, landscape, fear_transit = (u.self_efficacy, u.affect, u.anxiety, u.fear_place,
+                                                                u.landscape, u.fear_transit)
     one = np.empty(1, dtype=users.dtype)
     for k in range(activity.shape[1]):
         for v in range(activity.shape[0]):
@@ -814,10 +920,14 @@ def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compile
             success[v, k] = won
             if won:
                 se[i] = min(max(se[i] + p.success_se_gain * (1 - se[i]), 0.0), 1.0)
-                wb[i] += p.success_wellbeing_gain
+                affect[i] = min(affect[i] + p.success_wellbeing_gain, 1.0)
                 place = acts.place[activity[v, k]]
                 fear_place[i, place] = False
-                landscape[i, place] = True
+                known = 0
+                for q in range(1, landscape.shape[1]):
+                    known += landscape[i, q]
+                if known < p.landscape_max:
+                    landscape[i, place] = True
                 if mode[v, k] == trips.transit:
                     fear_transit[i] = False
                 if chances[v, PER_VISIT + PER_SLOT * k + REVIVE] < p.reactivate_prob:
@@ -826,18 +936,28 @@ def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compile
             else:
                 se[i] = min(max(se[i] - p.fail_se_loss, 0.0), 1.0)
                 anxiety[i] = min(anxiety[i] + p.fail_anxiety_gain, 1.0)
+                place = acts.place[activity[v, k]]
+                if place > 0 and chances[v, PER_VISIT + PER_SLOT * k + REVIVE] < p.fear_return_prob:
+                    fear_place[i, place] = True
+                    landscape[i, place] = False
+                    if mode[v, k] == trips.transit:
+                        fear_transit[i] = True
 
 
 @njit(cache=True, **INTERNAL)
-def live_relation(b, u, m, acts, p, today, talk, quality):  # pragma: no cover - compiled
+def live_relation(b, u, t, m, acts, p, today, s, talk, quality):  # pragma: no cover - compiled
     """M4, M7, M8 (SIDL visits): the worker's presence, talk, and the relation with the regular worker.
 
     Presence is contact and calm in proportion to the alliance, and may enable a task; talk (up to
-    a coffee's worth) lets the user be heard, may solve an admin problem and may spark dormant ties
-    to life; the alliance grows with the visit's quality, more with mutual talk (``mutuality``).
+    a coffee's worth) lets the user be heard, in proportion to the relation's :func:`benefit` (affect
+    today, recognition that lasts), may solve an admin problem and may spark dormant ties to life.
+    The alliance with the regular worker grows with the visit's quality at the pair's own rate, more
+    with mutual talk (``mutuality``); each activity the user did not want and each pushed challenge
+    that failed risks a rupture (``rupture_prob``), which takes ``rupture_loss`` of the alliance.
     """
     users, chances, alliance, knowledge = b.users, today.chances, m.alliance, m.knowledge
-    needs, se, wb, anxiety, contacts = u.needs, u.self_efficacy, u.wellbeing, u.anxiety, u.contacts_today
+    needs, se, affect, anxiety, contacts = u.needs, u.self_efficacy, u.affect, u.anxiety, u.contacts_today
+    recognition = u.recognition
     home, admin, coffee = acts.home, acts.admin, p.coffee_minutes
     one = np.empty(1, dtype=users.dtype)
     for v in range(users.size):
@@ -854,18 +974,30 @@ def live_relation(b, u, m, acts, p, today, talk, quality):  # pragma: no cover -
         i = users[v]
         al = alliance[v]
         talked = min(talk[v] / coffee, 1.0)
-        wb[i] += p.heard_wellbeing_gain * talked * al
+        heard = talked * m.gives[v]
+        affect[i] = min(affect[i] + p.heard_wellbeing_gain * heard, 1.0)
+        recognition[i] += p.recognition_gain * heard * (1.0 - recognition[i])
         if chances[v, SOLVE] < p.problem_solve_prob * talked and needs[i, admin] >= 1:
             needs[i, admin] -= 1
         if chances[v, SPARK] < p.spark_prob * talked * al:
             one[0] = i
             reactivate(u.tie_start, u.tie_strength, one, p.spark_ties, p.reactivated_strength)
+    activity, wanted, challenge, success, pushed = s.activity, s.wanted, s.challenge, s.success, \
+        t.pushed_challenges
     for v in range(users.size):
         if m.by_regular[v]:
             i = users[v]
             al, kn = alliance[v], knowledge[v]
             talked = min(talk[v] / coffee, 1.0)
-            u.alliance[i] = al + p.alliance_gain * (1 - al) * quality[v] * (1 + p.mutuality * talked)
+            al += p.alliance_gain * u.bond_rate[i] * (1 - al) * quality[v] * (1 + p.mutuality * talked)
+            strains = 0
+            for k in range(activity.shape[1]):
+                a = activity[v, k]
+                if a >= 0 and (not wanted[v, k] or (challenge[v, k] and pushed[v, a] and not success[v, k])):
+                    strains += 1
+            if chances[v, RUPTURE] < 1.0 - (1.0 - p.rupture_prob) ** strains:
+                al *= 1.0 - p.rupture_loss
+            u.alliance[i] = min(al, 1.0)
             u.knowledge[i] = kn + p.knowledge_gain * (1 - kn)
 
 
@@ -922,12 +1054,13 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
     today = Draws(d.chances[b.draw_row], d.taste[b.draw_row], d.perception[b.draw_row])
 
     m = Meeting(np.empty(v_n, dtype=np.int64), np.empty(v_n, dtype=np.bool_), np.empty(v_n), np.empty(v_n),
-                np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_))
+                np.empty(v_n), np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_))
     if b.with_worker:
         meet(b, u, o, p, today.chances[:, INITIATE], m)
     else:  # another provider: met as a stranger, no relation, no dares
         for v in range(v_n):
             m.worker_id[v], m.by_regular[v], m.alliance[v], m.knowledge[v] = -1, False, p.initial_alliance, 0.0
+            m.gives[v] = benefit(m.alliance[v], 0.0, u.courage[b.users[v]], p)
             m.brave[v], m.dare[v] = u.courage[b.users[v]] >= p.brave_threshold, False
 
     options = TravelOptions(np.empty((v_n, a_n), dtype=np.int8), np.empty((v_n, a_n)),
@@ -937,16 +1070,16 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
     s = Slots(activity=np.full((v_n, k_n), -1, dtype=np.int64), mode=np.zeros((v_n, k_n), dtype=np.int64),
               minutes=np.zeros((v_n, k_n)), travel=np.zeros((v_n, k_n)),
               together=np.zeros((v_n, k_n), dtype=np.bool_), challenge=np.zeros((v_n, k_n), dtype=np.bool_),
-              fit=np.zeros((v_n, k_n)), success=np.ones((v_n, k_n), dtype=np.bool_),
-              user_top=np.zeros(v_n, dtype=np.int64))
+              fit=np.zeros((v_n, k_n)), wanted=np.ones((v_n, k_n), dtype=np.bool_),
+              success=np.ones((v_n, k_n), dtype=np.bool_), user_top=np.zeros(v_n, dtype=np.int64))
     visit_minutes = b.minutes.astype(np.float64)
     negotiate(b, u, t, options, m, ac, p, today, visit_minutes, s)
 
     talk, quality = np.zeros(v_n), np.zeros(v_n)
-    live_activities(b, u, t, ac, p, today, s, talk, quality)
+    live_activities(b, u, t, ac, p, m, today, s, talk, quality)
     challenges(b, u, tr, ac, p, m, today, s)
     if b.with_worker:
-        live_relation(b, u, m, ac, p, today, talk, quality)
+        live_relation(b, u, t, m, ac, p, today, s, talk, quality)
 
     visit_total, travel_total, doc_total, fit_total, done = visit_sums(visit_minutes, s.travel,
                                                                        t.documentation_minutes, s.activity, s.fit)

@@ -90,13 +90,14 @@ class SIDLModel(mesa.Model):
 
         self.users_state = s = make_users(n, self.params, self.streams)
         dynamics.burn_in(s, self.params, self.streams.handle("burn_in"), self.params.initial.burn_in_days)
-        s.wellbeing[:] = np.clip(dynamics.wellbeing_target(s, self.params), 0, 1)
         self.trips = TripTable(s.legs)
         self.assessment = assess(s, self.params.organisation, n_workers, self.streams["organisation"])
 
         self.users = ServiceUser.create_agents(self, n, np.arange(n))
         self._workers = list(SupportWorker.create_agents(self, n_workers, np.arange(n_workers)))
         self.worker_uid = np.array([w.unique_id for w in self._workers])
+        #: How fast alliances with the worker in each slot grow (M8: skill, lognormal with mean 1).
+        self.worker_skill = np.array([self._draw_skill() for _ in range(n_workers)])
         self.user_uid = np.array([a.unique_id for a in self.users])
         self._met_users: list[np.ndarray] = []  # who was visited each day ...
         self._met_workers: list[np.ndarray] = []  # ... and by which worker id
@@ -191,6 +192,12 @@ class SIDLModel(mesa.Model):
         self._workers[slot].remove()
         self._workers[slot] = SupportWorker(self, slot)
         self.worker_uid[slot] = self._workers[slot].unique_id
+        self.worker_skill[slot] = self._draw_skill()
+
+    def _draw_skill(self) -> float:
+        """A new worker's skill at building alliances: lognormal, sd ``relation.worker_sd``, mean 1."""
+        sd = self.params.relation.worker_sd
+        return float(np.exp(sd * self.streams["workforce"].standard_normal() - 0.5 * sd * sd))
 
     def _working_day(self, visit_minutes: float) -> None:
         """Staff are paid for meetings and admin every working day, and for their contracted time: what

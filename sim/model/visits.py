@@ -99,7 +99,8 @@ class Workspace:
         s, t, pars, n = model.users_state, model.trips, model.params, model.users_state.n
         self.users = user_arrays(s)
         self.people = kernels.People(user_uid=model.user_uid, worker_uid=model.worker_uid,
-                                     regular=model.assessment.regular)
+                                     regular=model.assessment.regular, skill=model.worker_skill,
+                                     pairing=model.streams.handle("pairing"))
         self.trips = kernels.TripArrays(mode=t.mode, minutes=t.minutes, transit_minutes=t.transit, n_users=t.n,
                                         mode_bit=MODE_BIT, fears_bit=FEARS_TRANSIT, transit=TRANSIT)
         self.pars = visit_params(pars)
@@ -117,25 +118,30 @@ def visit_params(pars: ModelParams) -> kernels.VisitParams:
     h, pl, tk, rel, pr, be, neg = (pars.household, pars.places, pars.talk, pars.relation, pars.presence,
                                    pars.becoming, pars.negotiation)
     return kernels.VisitParams(
-        initial_alliance=rel.initial_alliance, brave_threshold=pars.daily.brave_threshold,
+        initial_alliance=rel.initial_alliance, pair_sd=rel.pair_sd, brave_threshold=pars.daily.brave_threshold,
         trust_threshold=be.trust_threshold, initiate_prob=be.initiate_prob,
         max_activities=neg.max_activities, together_prob=h.together_prob, coffee_minutes=float(tk.coffee_minutes),
         together_time_factor=h.together_time_factor, urgency_weight=neg.urgency_weight,
         urgency_scale=neg.urgency_scale, misfit_weight=neg.misfit_weight, perception_noise=rel.perception_noise,
         choice_noise=neg.choice_noise, dare_weight=neg.dare_weight, plan_weight=neg.plan_weight,
         user_voice=neg.user_voice, forced_score=FORCED,
+        imposed_benefit=neg.imposed_benefit, benefit_floor=rel.benefit_floor, knowledge_share=rel.knowledge_share,
+        bad_day_benefit=pars.daily.bad_day_benefit, bad_day_below=pars.daily.bad_day_threshold,
         together_se_gain=h.together_se_gain, for_user_se_gain=h.for_user_se_gain,
         pleasure_wellbeing_gain=pl.pleasure_wellbeing_gain, choice_wellbeing_gain=neg.choice_wellbeing_gain,
         incidental_contact_weight=pl.incidental_contact_weight, landscape_learn_prob=pl.landscape_learn_prob,
+        landscape_max=pl.landscape_max,
         success_logit=be.success_logit, brave_logit=be.brave_logit, alliance_logit=be.alliance_logit,
         se_logit=be.se_logit, anxiety_logit=be.anxiety_logit, success_se_gain=be.success_se_gain,
         fail_se_loss=be.fail_se_loss, success_wellbeing_gain=be.success_wellbeing_gain,
         fail_anxiety_gain=be.fail_anxiety_gain, reactivate_prob=be.reactivate_prob,
-        reactivated_strength=pars.network.reactivated_strength,
+        reactivated_strength=pars.network.reactivated_strength, fear_return_prob=be.fear_return_prob,
         contact_weight=pr.contact_weight, anxiety_relief=pr.anxiety_relief, enable_own_doing=pr.enable_own_doing,
         own_doing_se_gain=h.own_doing_se_gain, heard_wellbeing_gain=tk.heard_wellbeing_gain,
+        recognition_gain=tk.recognition_gain,
         problem_solve_prob=tk.problem_solve_prob, spark_prob=tk.spark_prob, spark_ties=tk.spark_ties,
         alliance_gain=rel.alliance_gain, knowledge_gain=rel.knowledge_gain, mutuality=tk.mutuality,
+        rupture_prob=rel.rupture_prob, rupture_loss=rel.rupture_loss,
     )
 
 

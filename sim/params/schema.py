@@ -33,6 +33,8 @@ class DailyState:
     persistence: float = prob(0.6, "AR(1) coefficient per day")
     daily_sd: float = p(0.18, "courage 0-1, sd of the daily innovation", 0.0, 1.0)
     brave_threshold: float = prob(0.6, "courage 0-1 at or above which a day is brave")
+    bad_day_threshold: float = prob(0.3, "courage 0-1 below which a day is bad: less of a visit takes hold")
+    bad_day_benefit: float = prob(0.5, "share of a visit's benefit on a bad day")
 
 
 @dataclass
@@ -40,7 +42,8 @@ class Negotiation:
     """M2: visit content chosen in dialogue; the user's voice carries weight."""
 
     user_voice: float = prob(0.7, "weight of the user's preference vs the worker's")
-    choice_wellbeing_gain: float = p(0.004, "wellbeing 0-1 per activity the user chose", 0.0, 1.0)
+    imposed_benefit: float = prob(0.5, "share of an activity's benefit when it is not one the user would choose")
+    choice_wellbeing_gain: float = p(0.01, "affect 0-1 when the visit starts with what the user chose", 0.0, 1.0)
     choice_noise: float = p(0.15, "sd of the day's idiosyncratic taste in activity scores (uniform)", 0.0, 5.0)
     urgency_scale: float = p(3.0, "backlog (tasks of one kind) at which urgency reaches 63 % of its weight", 0.1, 100.0)
     max_activities: int = p(3, "activities per visit at most", 1, 10)
@@ -64,8 +67,12 @@ class Household:
     together_se_gain: float = prob(0.012, "self-efficacy gain x (1 - SE) per task done together")
     for_user_se_gain: float = prob(0.0, "self-efficacy gain x (1 - SE) per task done for the user")
     own_doing_se_gain: float = prob(0.002, "self-efficacy gain x (1 - SE) per task done alone")
+    other_help_rate: float = prob(
+        0.3, "chance per day and pending need kind that family, a delivery or a service meets it")
     se_decay: float = prob(0.004, "daily relaxation of self-efficacy toward its floor")
-    se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward")
+    se_floor: float = prob(0.15, "self-efficacy 0-1 that unused capacity relaxes toward, population mean")
+    se_floor_sd: float = p(0.1, "self-efficacy 0-1, sd of the personal levels unused capacity relaxes toward",
+                           0.0, 1.0)
     need_cap: float = p(12.0, "backlog (tasks) at which unmet needs weigh fully on wellbeing", 0.1, 1000.0)
     backlog_max: float = p(36.0, "backlog (tasks of one kind) beyond which needs stop piling up", 1.0, 10000.0)
 
@@ -74,7 +81,7 @@ class Household:
 class Presence:
     """M4: the worker's mere presence at a known time."""
 
-    contact_weight: float = p(1.0, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
+    contact_weight: float = p(0.6, "contacts-equivalent of one visit at full alliance", 0.0, 10.0)
     anxiety_relief: float = prob(0.02, "anxiety 0-1 relieved by one visit at full alliance")
     enable_own_doing: float = prob(0.35, "chance presence lets the user do a task themselves")
 
@@ -92,9 +99,12 @@ class Places:
                                   0.0, 120.0)
     car_kmh: float = p(35.0, "km/h by car in town", 1.0, 200.0)
     car_park_min: float = p(3.0, "minutes parking, per leg", 0.0, 120.0)
-    pleasure_wellbeing_gain: float = prob(0.03, "wellbeing 0-1 per pleasure activity")
+    pleasure_wellbeing_gain: float = prob(0.03, "affect 0-1 per pleasure activity, with a trusted worker")
     incidental_contact_weight: float = p(0.2, "contacts-equivalent of one outing among people", 0.0, 10.0)
-    landscape_learn_prob: float = prob(0.12, "chance a supported visit adds the place to the landscape")
+    landscape_learn_prob: float = prob(
+        0.04, "chance a supported visit adds the place to the landscape (room permitting)")
+    landscape_max: float = p(3.5, "shared places a user can come to use alone at most (learning slows toward it)",
+                             0.5, 13.0)
     own_outing_rate: float = prob(0.12, "chance per day a fully able user goes out alone to a landscape place")
     outing_saturation: float = p(3.0, "known shared places at which outings reach their full rate", 0.1, 50.0)
     initial_landscape_mean: float = p(2.5, "shared places a user uses alone at the start", 0.0, 50.0)
@@ -114,7 +124,8 @@ class Becoming:
     trust_threshold: float = prob(0.4, "alliance 0-1 from which the user dares propose a challenge")
     initiate_prob: float = prob(0.35, "chance a brave user with a trusted worker proposes a challenge")
     success_se_gain: float = prob(0.08, "self-efficacy gain x (1 - SE) on success")
-    success_wellbeing_gain: float = prob(0.05, "wellbeing 0-1 on success")
+    success_wellbeing_gain: float = prob(0.05, "affect 0-1 on success")
+    fear_return_prob: float = prob(0.3, "chance a failure makes the place (and the transit taken) feared again")
     fail_anxiety_gain: float = prob(0.2, "anxiety 0-1 added on failure")
     fail_se_loss: float = prob(0.03, "self-efficacy 0-1 lost on failure")
     reactivate_prob: float = prob(0.5, "chance a success reactivates a dormant tie")
@@ -126,7 +137,9 @@ class Talk:
 
     talk_share: float = prob(0.25, "share of activity and travel time spent also talking")
     coffee_minutes: int = p(30, "minutes of a talk-only activity (coffee)", 1, 240)
-    heard_wellbeing_gain: float = prob(0.012, "wellbeing 0-1 per visit with talk, at full alliance")
+    heard_wellbeing_gain: float = prob(0.02, "affect 0-1 per visit with a coffee's worth of talk, at full alliance")
+    recognition_gain: float = prob(0.05, "recognition gain x (1 - recognition) per visit with talk, trusted worker")
+    recognition_decay: float = prob(0.01, "daily relaxation of recognition toward 0 (no visits, no recognition)")
     mutuality: float = prob(0.7, "how much the worker shares too (0 = one-way questioning)")
     problem_solve_prob: float = prob(0.3, "chance talk turns an admin problem into a solution")
     spark_prob: float = prob(0.005, "chance per talk at full alliance of a new project (exhibition)")
@@ -137,9 +150,15 @@ class Talk:
 class Relation:
     """M8: alliance and contextual knowledge grow with continuity."""
 
-    alliance_gain: float = prob(0.02, "alliance gain x (1 - alliance) x visit quality per visit")
-    knowledge_gain: float = prob(0.02, "knowledge gain x (1 - knowledge) per visit")
-    initial_alliance: float = prob(0.1, "alliance 0-1 with a new worker")
+    alliance_gain: float = prob(0.012, "alliance gain x (1 - alliance) x visit quality per visit, average pair")
+    knowledge_gain: float = prob(0.01, "knowledge gain x (1 - knowledge) per visit")
+    initial_alliance: float = prob(0.0, "alliance 0-1 with a new worker")
+    pair_sd: float = p(0.5, "sd of log alliance growth between user-worker pairs", 0.0, 3.0)
+    worker_sd: float = p(0.3, "sd of log alliance growth between workers (skill)", 0.0, 3.0)
+    benefit_floor: float = prob(0.3, "share of a visit's benefit a stranger gives, against a trusted, knowing worker")
+    knowledge_share: float = prob(0.3, "share of the relation's benefit that rests on knowledge, the rest on alliance")
+    rupture_prob: float = prob(0.05, "chance per imposed activity or failed pushed challenge of a rupture")
+    rupture_loss: float = prob(0.3, "share of the alliance a rupture takes")
     perception_noise: float = p(0.35, "sd of the worker's misreading of the user's day, at zero knowledge", 0.0, 5.0)
 
 
@@ -159,10 +178,11 @@ class Network:
     active_strength_max: float = prob(0.9, "tie strength 0-1 of an active tie at the start, most")
     dormant_strength_max: float = prob(0.15, "tie strength 0-1 of a dormant tie at the start, most")
     decay_days: float = p(90.0, "days, time constant of tie decay without contact", 1.0, 100_000.0)
-    contact_rate: float = prob(0.50, "daily contact chance, full-strength tie, courage + self-efficacy = 1, not lonely")
+    contact_rate: float = prob(0.43, "daily contact chance, full-strength tie, courage + self-efficacy = 1, not lonely")
     contact_boost: float = prob(0.20, "strength gain x (1 - s) per contact")
     reactivated_strength: float = prob(0.45, "strength of a reactivated tie")
     withdrawal: float = prob(0.5, "how much loneliness suppresses contact (feedback)")
+    reach_out_rate: float = prob(0.006, "daily chance the other person gets in touch on a tie, whatever its strength")
 
 
 @dataclass
@@ -170,7 +190,7 @@ class Loneliness:
     """M9: loneliness relaxes toward a level set by recent contact."""
 
     rate: float = prob(0.02, "daily relaxation rate toward the contact-set level")
-    level_min: float = prob(0.3, "loneliness 0-1 with plentiful contact")
+    level_min: float = prob(0.33, "loneliness 0-1 with plentiful contact")
     level_max: float = prob(0.9, "loneliness 0-1 with no contact")
     contact_scale: float = p(6.0, "contacts per week that take loneliness 63 % of the way down", 0.01, 100.0)
     memory_days: float = p(14.0, "days, time constant of the recent-contact average", 1.0, 1000.0)
@@ -179,9 +199,16 @@ class Loneliness:
 
 @dataclass
 class Wellbeing:
-    """Wellbeing and anxiety: slow states fed by the mechanisms above."""
+    """Wellbeing and anxiety: slow states fed by lasting states, plus a fleeting daily affect."""
 
-    rate: float = prob(0.03, "daily relaxation rate toward the state-set level")
+    rate: float = prob(0.01, "daily relaxation rate of lasting wellbeing toward the state-set level")
+    noise_sd: float = p(0.005, "daily noise sd of lasting wellbeing 0-1 (life events)", 0.0, 1.0)
+    offset_sd: float = p(0.1, "wellbeing 0-1, sd of personal offsets from the state-set level", 0.0, 1.0)
+    affect_decay: float = prob(0.3, "daily decay of affect, what a good day's events add on top of wellbeing")
+    participation_weight: float = p(0.05, "wellbeing per unit participation (places used alone / landscape_max)",
+                                    0.0, 5.0)
+    recognition_weight: float = p(0.08, "wellbeing per unit recognition (being heard by a worker who knows one)",
+                                  0.0, 5.0)
     base: float = prob(0.70, "wellbeing 0-1 level of a user with no burdens or assets")
     se_weight: float = p(0.25, "wellbeing per unit self-efficacy", 0.0, 5.0)
     loneliness_weight: float = p(0.3, "wellbeing lost per unit loneliness", 0.0, 5.0)
@@ -197,8 +224,8 @@ class Wellbeing:
 class Initial:
     """State at assessment, when the user is granted SIDL (P9)."""
 
-    burn_in_days: int = p(60, "days of social life (courage, outings, network, loneliness) before day 0", 0, 3650)
-    loneliness_offset_sd: float = p(0.1, "loneliness 0-1, sd of personal offsets from the contact-set level", 0.0, 1.0)
+    burn_in_days: int = p(1095, "days of life without support (every state) before day 0", 0, 36_500)
+    loneliness_offset_sd: float = p(0.15, "loneliness 0-1, sd of personal offsets from the contact-set level", 0.0, 1.0)
     self_efficacy_mean: float = prob(0.3, "self-efficacy 0-1 at the start, mean")
     self_efficacy_sd: float = p(0.1, "self-efficacy 0-1 at the start, sd", 0.0, 1.0)
     needs_mean: float = p(4.0, "unmet tasks at the start, mean", 0.0, 1000.0)

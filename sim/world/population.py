@@ -32,8 +32,13 @@ class UserState:
     courage: np.ndarray  # M1: today's courage
     loneliness: np.ndarray  # M9: 0-1, UCLA-3 = 3 + 6 x loneliness
     loneliness_offset: np.ndarray  # M9: personal offset of felt loneliness at a given contact
-    wellbeing: np.ndarray  # 0-1, WEMWBS = 14 + 56 x wellbeing
+    wellbeing: np.ndarray  # 0-1 as measured, WEMWBS = 14 + 56 x wellbeing: lasting wellbeing + affect
+    wellbeing_lasting: np.ndarray  # 0-1, the slow part, set by lasting states
+    wellbeing_offset: np.ndarray  # personal offset of lasting wellbeing at a given state
+    affect: np.ndarray  # 0-1, the fleeting part: what recent good events add, fading within days
+    recognition: np.ndarray  # M7/M8: 0-1, being heard by a worker who knows one
     self_efficacy: np.ndarray  # M3/M6
+    self_efficacy_floor: np.ndarray  # M3: the personal level unused capacity relaxes toward
     anxiety: np.ndarray  # M4/M6
     anxiety_trait: np.ndarray
     needs: np.ndarray  # M3: (n, N_NEEDS) backlog of tasks
@@ -53,6 +58,7 @@ class UserState:
     knowledge: np.ndarray  # M8: the regular worker's knowledge of the user
     relation_days: np.ndarray  # M8: days since the relationship with the regular worker began
     bond_worker: np.ndarray  # id of the regular worker the alliance is with (-1 none yet)
+    bond_rate: np.ndarray  # M8: how fast the alliance with that worker grows (pair x worker, mean 1)
 
     @property
     def n(self) -> int:
@@ -110,6 +116,7 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     needs = rng.poisson(ini.needs_mean / N_NEEDS, (n, N_NEEDS)).astype(float)
     fear_transit = rng.random(n) < pars.places.fear_transit_prob
     fear_place = (rng.random((n, N_PLACES)) < pars.places.fear_crowd_prob) & CROWDED[None, :]
+    se_floor = _clip01(rng.normal(pars.household.se_floor, pars.household.se_floor_sd, n))
 
     homes, shared = place_coordinates(n, pars.places, streams["places"])
     legs = travel_legs(homes, shared, pars.places)
@@ -120,6 +127,7 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     landscape[:, 0] = True
 
     owner, start, strength, kind = make_network(n, pars, streams["network"])
+    wellbeing_offset = streams["wellbeing"].normal(0.0, pars.wellbeing.offset_sd, n)
     anxiety = anxiety_trait * (1 - pars.wellbeing.anxiety_se_buffer * se)
     state = UserState(
         courage_trait=courage_trait,
@@ -127,7 +135,12 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
         loneliness=np.full(n, 0.5),
         loneliness_offset=offset,
         wellbeing=np.zeros(n),
+        wellbeing_lasting=np.zeros(n),
+        wellbeing_offset=wellbeing_offset,
+        affect=np.zeros(n),
+        recognition=np.zeros(n),
         self_efficacy=se,
+        self_efficacy_floor=se_floor,
         anxiety=anxiety,
         anxiety_trait=anxiety_trait,
         needs=needs,
@@ -147,5 +160,6 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
         knowledge=np.zeros(n),
         relation_days=np.zeros(n),
         bond_worker=np.full(n, -1),
+        bond_rate=np.ones(n),
     )
     return state
