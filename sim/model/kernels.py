@@ -10,10 +10,10 @@ defined here once and built once when a model binds its daily steps (:class:`Use
 :class:`EveningParams`, :class:`VisitParams`, ...) or once a day (:class:`Visits`,
 :class:`HookTerms`, :class:`EventColumns`); a kernel reads them by name (``u.alliance``, ``p.user_voice``).
 numba types a named tuple passed from Python anew on every call (about a microsecond each), a plain
-tuple in C, so the entry points called every day (:func:`evening`, :func:`visit_day`,
-:func:`burn_in` is :func:`evening` too) take plain tuples, :func:`plain`, and name them again on entry
-(``u = UserArrays(*users)``). The order of the fields is the class's own; the classes live in this
-file so that numba's cache, which keys on this file, sees any change to them. Inside a kernel, the
+tuple in C, so the entry points called every day (:func:`evening`, which
+:func:`sim.model.dynamics.burn_in` runs too, and :func:`visit_day`) take plain tuples, :func:`plain`, and
+name them again on entry (``u = UserArrays(*users)``). The order of the fields is the class's own; the
+classes live in this file so that numba's cache, which keys on this file, sees any change to them. Inside a kernel, the
 arrays and numbers a loop reads are first given local names (``se = u.self_efficacy``): a field
 read inside a loop is read anew each time round, which made loops up to 15 % slower.
 
