@@ -243,13 +243,14 @@ class SIDLModel(mesa.Model):
         slot = self.rules.visit_minutes(self.view, batch, batch.minutes)
         repaid = np.minimum(self.owed[users], slot)
         self.owed[users] -= repaid
-        made = (repaid == 0) | (slot > repaid)
-        batch = VisitBatch(
-            day=self.day, users=users[made], workers=batch.workers[made], minutes=(slot - repaid)[made],
-            longest=np.maximum(slot - repaid, self.params.organisation.visit_minutes_max)[made],
-            plan=batch.plan[made], goal=batch.goal[made], courage=batch.courage[made],
-        )
-        return batch
+        batch.minutes = slot - repaid
+        batch.longest = np.maximum(batch.minutes, self.params.organisation.visit_minutes_max)
+        made = (repaid == 0) | (batch.minutes > 0)
+        if made.all():
+            return batch
+        return VisitBatch(day=self.day, users=users[made], workers=batch.workers[made], minutes=batch.minutes[made],
+                          longest=batch.longest[made], plan=batch.plan[made], goal=batch.goal[made],
+                          courage=batch.courage[made])
 
     def draw_visits(self) -> VisitDraws:
         """Today's visit draws for every user (the same arrays every day, drawn anew)."""
