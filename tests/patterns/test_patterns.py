@@ -51,6 +51,9 @@ def test_p1_trust_based_beats_npm_and_the_gap_widens(runs):
 def test_p2_car_ban_cuts_outside_activities(runs):
     outside = paired(runs, "car_ban", "trust_based", lambda m: summarise(m)["outside_activities_per_user_month"])
     assert (outside < 0).all() and outside.mean() < -2.0
+    # errands take longer rather than vanish: measured -4.5 of 6.8 a user-month (-65 %)
+    trust = np.array([summarise(m)["outside_activities_per_user_month"] for m in runs.all("trust_based")])
+    assert outside.mean() > -0.85 * trust.mean()
     travel = [runs("car_ban", s).events.frame() for s in SEEDS]
     assert all((ev["mode"] != "car").all() for ev in travel)
 
