@@ -771,7 +771,6 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             else:
                 score[a] = -np.inf
         s.user_top[v] = top
-        wanted_from = kth_largest(wish, k_n)
         left = visit_minutes[v]
         room = b.longest[v] - left  # minutes an outside task may run the visit over its slot
         for k in range(k_n):
@@ -795,22 +794,10 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             s.together[v, k] = together[best]
             s.challenge[v, k] = feared[v, best]
             s.fit[v, k] = 1.0 - abs(demand[best] - c)
-            s.wanted[v, k] = wish[best] >= wanted_from
-
-
-@njit(cache=True, **INTERNAL)
-def kth_largest(x, k):  # pragma: no cover - compiled
-    """The k-th largest value of ``x`` (-inf if fewer than k are finite); ``x`` is left as it was."""
-    taken = np.zeros(x.size, dtype=np.bool_)
-    value = -np.inf
-    for _ in range(min(k, x.size)):
-        best = -1
-        for a in range(x.size):
-            if not taken[a] and (best < 0 or x[a] > x[best]):
-                best = a
-        taken[best] = True
-        value = x[best]
-    return value
+            above = 0  # wanted: fewer than K activities the user wishes for more
+            for a in range(a_n):
+                above += wish[a] > wish[best]
+            s.wanted[v, k] = above < k_n
 
 
 @njit(cache=True)
