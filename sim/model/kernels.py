@@ -516,6 +516,15 @@ def contact_drive(loneliness, courage, self_efficacy, p):  # pragma: no cover - 
     return p.contact_rate * (1 - p.withdrawal * loneliness) * (courage + self_efficacy)
 
 
+@njit(cache=True)
+def known_places(landscape, i):  # pragma: no cover - compiled
+    """Shared places user ``i`` uses alone (the landscape's row without home)."""
+    known = 0
+    for place in range(1, landscape.shape[1]):
+        known += landscape[i, place]
+    return known
+
+
 # -- the rest of the day --------------------------------------------------------------------------------
 @njit(cache=True, **INTERNAL)
 def own_doing(u, p, g):  # pragma: no cover - compiled
@@ -549,10 +558,7 @@ def own_outings(u, p, g):  # pragma: no cover - compiled
     landscape, se, contacts = u.landscape, u.self_efficacy, u.contacts_today
     weight = p.incidental_contact_weight
     for i in range(se.size):
-        known = 0
-        for place in range(1, landscape.shape[1]):
-            known += landscape[i, place]
-        if uniform(g) < outing_chance(se[i], known, p):
+        if uniform(g) < outing_chance(se[i], known_places(landscape, i), p):
             contacts[i] += weight
 
 
@@ -612,10 +618,8 @@ def drift(u, p, g):  # pragma: no cover - compiled
         se[i] = min(max(se[i] + se_decay * (se_floor[i] - se[i]), 0.0), 1.0)
         recognition[i] *= keep_recognition
         needs_total = needs[i, 0] + needs[i, 1] + needs[i, 2] + needs[i, 3]
-        known = 0
-        for place in range(1, landscape.shape[1]):
-            known += landscape[i, place]
-        target = wellbeing_level(se[i], loneliness[i], anxiety[i], needs_total, known, recognition[i], offset[i], p)
+        target = wellbeing_level(se[i], loneliness[i], anxiety[i], needs_total, known_places(landscape, i),
+                                 recognition[i], offset[i], p)
         lasting[i] = min(max(lasting[i] + wb_rate * (target - lasting[i]) + noise_sd * normal(g), 0.0), 1.0)
         affect[i] *= keep_affect
         wb[i] = min(lasting[i] + affect[i], 1.0)
@@ -752,8 +756,9 @@ def negotiate(b, u, t, options, m, acts, p, today, visit_minutes, s):  # pragma:
             minutes[a] = base * together_factor if together[a] else base
             duration[a] = minutes[a] + travel_minutes[v, a]
             pending = needs[i, need_column[a]] if is_task[a] else 0.0
-            wishable = (pending >= 1 or not is_task[a]) and ((not feared[v, a]) or dare[v])
-            feasible = allowed[v, a] and (pending >= 1 or not is_task[a]) and np.isfinite(travel_minutes[v, a]) \
+            due = pending >= 1 or not is_task[a]
+            wishable = due and ((not feared[v, a]) or dare[v])
+            feasible = allowed[v, a] and due and np.isfinite(travel_minutes[v, a]) \
                 and ((not feared[v, a]) or dare[v] or pushed[v, a])
             urgency = urgency_weight * (1.0 - np.exp(-pending / urgency_scale))
             misfit = abs(demand[a] - c)
@@ -838,9 +843,7 @@ def live_activities(b, u, t, acts, p, m, today, s, talk, quality):  # pragma: no
         i = users[v]
         keep, pleasure, n_out, talk_minutes, fit_sum, n_on = 1.0, 0.0, 0, 0.0, 0.0, 0
         rel = m.gives[v]
-        known = 0
-        for place in range(1, landscape.shape[1]):
-            known += landscape[i, place]
+        known = known_places(landscape, i)
         for k in range(k_n):
             a = activity[v, k]
             if a < 0:
@@ -889,8 +892,8 @@ def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compile
 
     Slot by slot, so a second challenge builds on the first. A success removes the fear of the
     place (and of public transport, if taken), adds it to the landscape while that holds fewer than
-    ``landscape_max`` places, and may revive a tie; a
-    failure may bring the fear back (``fear_return_prob``): the place leaves the landscape.
+    ``landscape_max`` places, and may revive a tie; a failure may bring the fear back
+    (``fear_return_prob``): the place leaves the landscape.
     """
     users, chances = b.users, today.chances
     activity, challenge, mode, success = s.activity, s.challenge, s.mode, s.success
@@ -910,10 +913,7 @@ def challenges(b, u, trips, acts, p, m, today, s):  # pragma: no cover - compile
                 affect[i] = min(affect[i] + p.success_wellbeing_gain, 1.0)
                 place = acts.place[activity[v, k]]
                 fear_place[i, place] = False
-                known = 0
-                for q in range(1, landscape.shape[1]):
-                    known += landscape[i, q]
-                if known < p.landscape_max:
+                if known_places(landscape, i) < p.landscape_max:
                     landscape[i, place] = True
                 if mode[v, k] == trips.transit:
                     fear_transit[i] = False
@@ -1254,8 +1254,7 @@ def daily_means(loneliness, wellbeing, se, anxiety, alliance, tie_strength, land
         active += tie_strength[t] >= active_at
     known = 0
     for i in range(n):
-        for p in range(1, landscape.shape[1]):
-            known += landscape[i, p]
+        known += known_places(landscape, i)
     flat_needs = needs.ravel()
     out[0] = ucla3(pairwise_sum(loneliness, 0, n) / n)
     out[1] = lonely / n

@@ -129,12 +129,11 @@ class SIDLModel(mesa.Model):
     def step(self) -> None:
         self.rules.on_day(self.view)
         self._turnover()
-        worked = sum(self.minutes.values())
         self._courage()
         self._needs()
-        self._visits()
+        worked = self._visits()
         if self.weekday < 5:
-            self._working_day(sum(self.minutes.values()) - worked)
+            self._working_day(worked)
         self._evening()
         self.day += 1
         self.datacollector.collect(self)
@@ -257,17 +256,18 @@ class SIDLModel(mesa.Model):
         self._draw_visits()
         return self._visit_draws
 
-    def _visits(self) -> None:
+    def _visits(self) -> float:
+        """Today's SIDL visits; returns the worker minutes they took (:meth:`_account`)."""
         draws = self.draw_visits()  # every day, visits or not: common random numbers
         users = self._due()
         if users.size == 0:
-            return
+            return 0.0
         batch = self.make_batch(users)
         if batch.size == 0:
-            return
+            return 0.0
         out = visit(self, batch, draws, batch.users, self.rules, PROVIDERS.index("sidl"))
         self.owed[batch.users] += out.lengths - batch.minutes
-        self._account(batch, out)
+        return self._account(batch, out)
 
     def provider_visits(self, users: np.ndarray, allowed: np.ndarray, provider: str, minutes: float,
                         g: np.ndarray) -> None:
@@ -290,20 +290,21 @@ class SIDLModel(mesa.Model):
         offer = RuleSet([OnlyActivities(allowed, act.PLACE)])
         visit(self, batch, draws, np.arange(v), offer, PROVIDERS.index(provider))
 
-    def _account(self, batch: VisitBatch, out: Outcome) -> None:
-        """Worker time by category, continuity, and who met whom (for rotation)."""
+    def _account(self, batch: VisitBatch, out: Outcome) -> float:
+        """Worker time by category, continuity, and who met whom (for rotation); returns the minutes booked."""
         org = self.params.organisation
         v = batch.size
-        self.minutes["client"] += out.visit_minutes - out.travel_minutes
-        self.minutes["travel_with_user"] += out.travel_minutes
-        self.minutes["travel_between"] += v * org.between_visits_minutes
-        self.minutes["documentation"] += out.documentation_minutes
+        booked = {"client": out.visit_minutes - out.travel_minutes, "travel_with_user": out.travel_minutes,
+                  "travel_between": v * org.between_visits_minutes, "documentation": out.documentation_minutes}
+        for category, minutes in booked.items():
+            self.minutes[category] += minutes
         self.visits_made += v
         self.visits_by_regular += out.by_regular
         self.fit_sum += out.fit_sum
         self.fit_n += out.activities
         self._met_users.append(batch.users)
         self._met_workers.append(out.worker_ids)
+        return sum(booked.values())
 
 
 class RulesView:
