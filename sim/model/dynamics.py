@@ -160,8 +160,4 @@ def burn_in(s: UserState, pars: ModelParams, g: np.ndarray, days: int) -> None:
     s.wellbeing_lasting[:] = np.clip(wellbeing_target(s, pars), 0.0, 1.0)
     s.wellbeing[:] = s.wellbeing_lasting
     courage, needs = daily_courage(s, pars, g), daily_needs(s, pars, g)
-    evening = partial(kernels.evening, *kernels.plain(user_arrays(s), evening_params(pars), (g,) * 4))
-    for _ in range(days):
-        courage()
-        needs()
-        evening()
+    kernels.live_days(days, courage.args, needs.args, *kernels.plain(user_arrays(s), evening_params(pars), (g,) * 4))

@@ -280,11 +280,17 @@ class HookTerms(NamedTuple):
 
 
 class Draws(NamedTuple):
-    """A day's visit draws, one row per user (:class:`sim.model.visits.VisitDraws`)."""
+    """A day's visit draws, one row per user (:class:`sim.model.visits.VisitDraws`).
+
+    Drawn on demand (:func:`defer_visit_draws`), a row of ``chances`` and ``taste`` is drawn only when a
+    visit reads it (:func:`draw_rows`); ``start`` then is 1 and where the block of rows begins in the
+    stream (:func:`pcg_jump`'s four words). Its first word is 0 (or it is empty) when every row is drawn.
+    """
 
     chances: np.ndarray  # (n, PER_VISIT + PER_SLOT x K) uniforms for the visit's chance events
     taste: np.ndarray  # (n, A) today's taste, uniform with unit sd
     perception: np.ndarray  # (n,) standard normal error of the worker's reading of the day
+    start: np.ndarray  # (5,) or (0,) uint64: rows drawn on demand (1 / 0), the block's PCG64 state
 
 
 class EventColumns(NamedTuple):
@@ -351,7 +357,7 @@ def plain(*structs: tuple) -> tuple[tuple, ...]:
 
 
 # -- drawing from a stream's handle -----------------------------------------------------------------
-NEXT_DOUBLE, NEXT_UINT64, STATE = range(3)
+NEXT_DOUBLE, NEXT_UINT64, STATE, PCG = range(4)
 _WI, _FI = np.asarray(wi_double), np.asarray(fi_double)
 _KI = np.asarray(ki_double, dtype=np.uint64)
 
@@ -372,6 +378,82 @@ def _caller(result: ir.Type, result_type: types.Type):
 
 _next_double = _caller(ir.DoubleType(), types.float64)
 _next_uint64 = _caller(ir.IntType(64), types.uint64)
+
+
+@intrinsic
+def _load(typingctx, address):
+    """The 64-bit word at ``address``."""
+    def codegen(context, builder, signature, args):
+        return builder.load(builder.inttoptr(args[0], ir.IntType(64).as_pointer()))
+
+    return types.uint64(types.uint64), codegen
+
+
+@intrinsic
+def _store(typingctx, address, value):
+    """Write the 64-bit ``value`` at ``address``."""
+    def codegen(context, builder, signature, args):
+        builder.store(args[1], builder.inttoptr(args[0], ir.IntType(64).as_pointer()))
+        return context.get_dummy_value()
+
+    return types.none(types.uint64, types.uint64), codegen
+
+
+@intrinsic
+def _muladd128(typingctx, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi):
+    """``a * b + c`` modulo 2**128, each number given and returned as its (low, high) 64-bit words."""
+    u64, pair = types.uint64, types.UniTuple(types.uint64, 2)
+
+    def codegen(context, builder, signature, args):
+        i128, shift = ir.IntType(128), ir.Constant(ir.IntType(128), 64)
+
+        def wide(lo, hi):
+            return builder.or_(builder.zext(lo, i128), builder.shl(builder.zext(hi, i128), shift))
+
+        r = builder.add(builder.mul(wide(args[0], args[1]), wide(args[2], args[3])), wide(args[4], args[5]))
+        words = (builder.trunc(r, ir.IntType(64)), builder.trunc(builder.lshr(r, shift), ir.IntType(64)))
+        return context.make_tuple(builder, pair, words)
+
+    return pair(u64, u64, u64, u64, u64, u64), codegen
+
+
+#: numpy's PCG64 multiplier (PCG_DEFAULT_MULTIPLIER_128), as its low and high 64-bit words.
+PCG_MULT_LO, PCG_MULT_HI = np.uint64(0x4385DF649FCCF645), np.uint64(0x2360ED051FC65DA4)
+
+
+@njit(cache=True)
+def pcg_jump(s, steps):  # pragma: no cover - compiled
+    """Advance the PCG64 state ``s`` (state low, high, increment low, high) by ``steps`` draws, in log time.
+
+    The LCG's jump ahead (Brown, "Random number generation with arbitrary strides", 1994), as
+    ``PCG64.advance``: the state after ``steps`` draws, without drawing them.
+    """
+    zero, one = np.uint64(0), np.uint64(1)
+    acc_lo, acc_hi, plus_lo, plus_hi = one, zero, zero, zero
+    mul_lo, mul_hi, add_lo, add_hi = PCG_MULT_LO, PCG_MULT_HI, s[2], s[3]
+    left = np.uint64(steps)
+    while left > zero:
+        if left & one:
+            acc_lo, acc_hi = _muladd128(acc_lo, acc_hi, mul_lo, mul_hi, zero, zero)
+            plus_lo, plus_hi = _muladd128(plus_lo, plus_hi, mul_lo, mul_hi, add_lo, add_hi)
+        m1_lo, m1_hi = _muladd128(mul_lo, mul_hi, one, zero, one, zero)
+        add_lo, add_hi = _muladd128(m1_lo, m1_hi, add_lo, add_hi, zero, zero)
+        mul_lo, mul_hi = _muladd128(mul_lo, mul_hi, mul_lo, mul_hi, zero, zero)
+        left >>= one
+    s[0], s[1] = _muladd128(acc_lo, acc_hi, s[0], s[1], plus_lo, plus_hi)
+
+
+@njit(cache=True)
+def pcg_uniform(s):  # pragma: no cover - compiled
+    """One draw of ``Generator.random()`` from the PCG64 state ``s`` (:func:`pcg_jump`'s layout), advancing it.
+
+    numpy's PCG64 (XSL-RR 128/64): step the LCG, output the rotated xor of the new state's halves;
+    a double from its top 53 bits.
+    """
+    s[0], s[1] = _muladd128(s[0], s[1], PCG_MULT_LO, PCG_MULT_HI, s[2], s[3])
+    x, rot = s[1] ^ s[0], s[1] >> np.uint64(58)
+    out = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+    return np.float64(out >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
 @njit(cache=True)
@@ -427,18 +509,29 @@ def _loggam(x):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def poisson_below_10(g, enlam):  # pragma: no cover - compiled
+    """One draw of ``Generator.poisson(lam)`` for ``0 < lam < 10``, given ``enlam = exp(-lam)``: multiplication.
+
+    Apart from :func:`poisson` so that a loop at one rate computes ``exp(-lam)`` once and the
+    loop is compiled without the rejection branch.
+    """
+    x, prod = 0, 1.0
+    while True:
+        prod *= uniform(g)
+        if prod > enlam:
+            x += 1
+        else:
+            return x
+
+
+@njit(cache=True)
 def poisson(g, lam):  # pragma: no cover - compiled
-    """One draw of ``Generator.poisson(lam)``: multiplication below 10, numpy's PTRS rejection above."""
+    """One draw of ``Generator.poisson(lam)``: multiplication below 10 (:func:`poisson_below_10`), numpy's PTRS
+    rejection above."""
     if lam == 0:
         return 0
     if lam < 10:
-        enlam, x, prod = np.exp(-lam), 0, 1.0
-        while True:
-            prod *= uniform(g)
-            if prod > enlam:
-                x += 1
-            else:
-                return x
+        return poisson_below_10(g, np.exp(-lam))
     slam, loglam = np.sqrt(lam), np.log(lam)
     b = 0.931 + 2.53 * slam
     a = -0.059 + 0.02483 * b
@@ -1038,7 +1131,9 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
     u, o, tr, ac, p = UserArrays(*users), People(*people), TripArrays(*trips), ActivityTable(*acts), VisitParams(*pars)
     b, t, d, out = Visits(*visits), HookTerms(*terms), Draws(*draws), EventColumns(*columns)
     v_n, a_n, k_n = b.users.size, ac.need_column.size, p.max_activities
-    today = Draws(d.chances[b.draw_row], d.taste[b.draw_row], d.perception[b.draw_row])
+    if d.start.size and d.start[0]:
+        draw_rows(d, b.draw_row)
+    today = Draws(d.chances[b.draw_row], d.taste[b.draw_row], d.perception[b.draw_row], d.start)
 
     m = Meeting(np.empty(v_n, dtype=np.int64), np.empty(v_n, dtype=np.bool_), np.empty(v_n), np.empty(v_n),
                 np.empty(v_n), np.empty(v_n, dtype=np.bool_), np.empty(v_n, dtype=np.bool_))
@@ -1075,18 +1170,61 @@ def visit_day(users, people, trips, acts, pars, visits, terms, draws, columns, r
             visit_minutes, end)
 
 
+#: Taste is uniform with unit sd: centred, times sqrt(12).
+TASTE_SCALE = float(np.sqrt(12.0))
+
+
 @njit(cache=True)
-def visit_draws(g, chances, taste, perception, taste_scale):  # pragma: no cover - compiled
+def visit_draws(g, chances, taste, perception):  # pragma: no cover - compiled
     """Today's visit draws for every user (:class:`Draws`): a uniform block per user, then the normals.
 
-    Each user's row of the block is their chances, then their taste, uniform around 0 scaled by ``taste_scale``.
+    Each user's row of the block is their chances, then their taste, uniform around 0 scaled by ``TASTE_SCALE``.
     """
     for i in range(chances.shape[0]):
         for j in range(chances.shape[1]):
             chances[i, j] = uniform(g)
         for j in range(taste.shape[1]):
-            taste[i, j] = (uniform(g) - 0.5) * taste_scale
+            taste[i, j] = (uniform(g) - 0.5) * TASTE_SCALE
     fill_normal(g, perception)
+
+
+@njit(cache=True)
+def defer_visit_draws(g, chances, taste, perception, start):  # pragma: no cover - compiled
+    """Today's visit draws as :func:`visit_draws` draws them, the rows of the uniform block left for :func:`draw_rows`.
+
+    The stream's state where the block begins is kept in ``start`` (after a 1), the stream jumps
+    past the block (:func:`pcg_jump`) and draws the normals, so it is left where :func:`visit_draws`
+    leaves it, and a row drawn later holds the very numbers it would have held. Most users have no
+    visit on a given day, so most rows are never drawn. A handle without a PCG64 address
+    (``g[PCG] == 0``, :func:`sim.world.streams.pcg_address`) draws every row now (``start[0] = 0``).
+    """
+    if g[PCG] == 0:
+        start[0] = 0
+        visit_draws(g, chances, taste, perception)
+        return
+    start[0] = 1
+    for w in range(4):
+        start[1 + w] = _load(g[PCG] + np.uint64(8 * w))
+    live = start[1:].copy()
+    pcg_jump(live, chances.shape[0] * (chances.shape[1] + taste.shape[1]))
+    _store(g[PCG], live[0])
+    _store(g[PCG] + np.uint64(8), live[1])
+    fill_normal(g, perception)
+
+
+@njit(cache=True)
+def draw_rows(d, rows):  # pragma: no cover - compiled
+    """Rows ``rows`` of the chances and taste of :class:`Draws` ``d``, drawn on demand (:func:`defer_visit_draws`)."""
+    chances, taste = d.chances, d.taste
+    per_row = chances.shape[1] + taste.shape[1]
+    s = np.empty(4, dtype=np.uint64)
+    for r in rows:
+        s[:] = d.start[1:]
+        pcg_jump(s, r * per_row)
+        for j in range(chances.shape[1]):
+            chances[r, j] = pcg_uniform(s)
+        for j in range(taste.shape[1]):
+            taste[r, j] = (pcg_uniform(s) - 0.5) * TASTE_SCALE
 
 
 @njit(cache=True)
@@ -1126,8 +1264,14 @@ def reactivate(tie_start, strength, users, k, level):  # pragma: no cover - comp
 def add_needs(needs, g, rates, most):  # pragma: no cover - compiled
     """Today's new needs, Poisson with ``rates[j]`` per kind, drawn kind by kind; the backlog capped."""
     for j in range(needs.shape[1]):
-        for i in range(needs.shape[0]):
-            needs[i, j] = min(needs[i, j] + poisson(g, rates[j]), most)
+        lam = rates[j]
+        if 0 < lam < 10:
+            enlam = np.exp(-lam)
+            for i in range(needs.shape[0]):
+                needs[i, j] = min(needs[i, j] + poisson_below_10(g, enlam), most)
+        else:
+            for i in range(needs.shape[0]):
+                needs[i, j] = min(needs[i, j] + poisson(g, lam), most)
 
 
 @njit(cache=True)
@@ -1135,6 +1279,16 @@ def courage(c, trait, g, persistence, coef):  # pragma: no cover - compiled
     """Today's courage, AR(1) around the personal mean (:func:`sim.model.dynamics.daily_courage`)."""
     for i in range(c.size):
         c[i] = min(max(trait[i] + persistence * (c[i] - trait[i]) + coef * normal(g), 0.0), 1.0)
+
+
+@njit(cache=True)
+def live_days(days, courage_args, needs_args, users, pars, streams):  # pragma: no cover - compiled
+    """``days`` days of :func:`courage`, :func:`add_needs` and :func:`evening` in turn, in one call (the
+    burn-in, :func:`sim.model.dynamics.burn_in`); the first two take their arguments as tuples."""
+    for _ in range(days):
+        courage(*courage_args)
+        add_needs(*needs_args)
+        evening(users, pars, streams)
 
 
 @njit(cache=True)

@@ -151,7 +151,7 @@ class SIDLModel(mesa.Model):
         self._courage = dynamics.daily_courage(s, self.params, self.streams.handle("daily_state"))
         self._needs = dynamics.daily_needs(s, self.params, self.streams.handle("needs"))
         self._evening = dynamics.daily_evening(s, self.params, self.streams)
-        self._visit_draws = VisitDraws.empty(s.n, self.params.negotiation.max_activities)
+        self._visit_draws = VisitDraws.empty(s.n, self.params.negotiation.max_activities, on_demand=True)
         self._draw_visits = self._visit_draws.drawer(self.streams.handle("visits"))
         p_day = chance_per_day(self.params.organisation.worker_turnover_per_year)
         self._leave = np.zeros(self.worker_uid.size, dtype=bool)
@@ -252,7 +252,7 @@ class SIDLModel(mesa.Model):
                           courage=batch.courage[made])
 
     def draw_visits(self) -> VisitDraws:
-        """Today's visit draws for every user (the same arrays every day, drawn anew)."""
+        """Today's visit draws for every user (the same arrays every day, drawn anew; a row when a visit reads it)."""
         self._draw_visits()
         return self._visit_draws
 

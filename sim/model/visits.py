@@ -33,8 +33,6 @@ from sim.world.trips import FEARS_TRANSIT, MODE_BIT
 
 N_MODES = len(MODE_NAMES)
 IS_TALK = act.CATEGORY == act.TALK
-#: Taste is uniform with unit sd: centred, times sqrt(12).
-TASTE_SCALE = float(np.sqrt(12.0))
 #: Score of a pushed activity: above any negotiated score.
 FORCED = 1e6
 HOME, ADMIN = act.NEED_NAMES.index("home"), act.NEED_NAMES.index("admin")
@@ -48,13 +46,21 @@ class VisitDraws(kernels.Draws):
     __slots__ = ()
 
     @classmethod
-    def empty(cls, n: int, max_activities: int) -> VisitDraws:
+    def empty(cls, n: int, max_activities: int, on_demand: bool = False) -> VisitDraws:
+        """Arrays for ``n`` users; ``on_demand``: a row of chances and taste is drawn only when a visit reads it."""
         chances = kernels.PER_VISIT + kernels.PER_SLOT * max_activities
-        return cls(np.empty((n, chances)), np.empty((n, act.N_ACTIVITIES)), np.empty(n))
+        return cls(np.empty((n, chances)), np.empty((n, act.N_ACTIVITIES)), np.empty(n),
+                   np.zeros(5 if on_demand else 0, dtype=np.uint64))
 
     def drawer(self, g: np.ndarray) -> Callable[[], None]:
-        """A call that draws new numbers into these arrays from the stream with handle ``g``."""
-        return partial(kernels.visit_draws, g, self.chances, self.taste, self.perception, TASTE_SCALE)
+        """A call that draws new numbers into these arrays from the stream with handle ``g``.
+
+        Drawn on demand (:func:`sim.model.kernels.defer_visit_draws`) if the arrays were made so, the
+        same numbers as drawn at once (:func:`sim.model.kernels.visit_draws`), and the stream left in the same state.
+        """
+        if self.start.size:
+            return partial(kernels.defer_visit_draws, g, self.chances, self.taste, self.perception, self.start)
+        return partial(kernels.visit_draws, g, self.chances, self.taste, self.perception)
 
     @classmethod
     def draw(cls, g: np.ndarray, n: int, max_activities: int) -> VisitDraws:

@@ -49,11 +49,28 @@ class Streams:
 
 
 def handle(rng: np.random.Generator) -> np.ndarray:
-    """Addresses of ``next_double``, ``next_uint64`` and the state of ``rng``'s bit generator.
+    """Addresses of ``next_double``, ``next_uint64`` and the state of ``rng``'s bit generator, then :func:`pcg_address`.
 
     Kernels draw through these (:func:`sim.model.kernels.uniform` and its kin), advancing the same
     state as ``rng`` itself; ``rng`` must be kept alive while the handle is used.
     """
     c = rng.bit_generator.ctypes
     fn = [ctypes.cast(f, ctypes.c_void_p).value for f in (c.next_double, c.next_uint64)]
-    return np.array([*fn, c.state_address], dtype=np.uint64)
+    return np.array([*fn, c.state_address, pcg_address(rng)], dtype=np.uint64)
+
+
+def pcg_address(rng: np.random.Generator) -> int:
+    """Address of the 128-bit state and increment of ``rng``'s PCG64, low words first; 0 if not so laid out.
+
+    That is numpy's ``pcg64_random_t``, which its ``pcg64_state`` points to; the four words read
+    there are checked against ``bit_generator.state`` (the public state), so any other bit
+    generator or layout gives 0, and kernels then draw every number in order through the C functions
+    (:func:`sim.model.kernels.defer_visit_draws`).
+    """
+    bits = rng.bit_generator
+    if type(bits) is not np.random.PCG64:
+        return 0
+    address = ctypes.c_uint64.from_address(bits.ctypes.state_address).value
+    state, mask = bits.state["state"], 2**64 - 1
+    expected = [state["state"] & mask, state["state"] >> 64, state["inc"] & mask, state["inc"] >> 64]
+    return address if list((ctypes.c_uint64 * 4).from_address(address)) == expected else 0
