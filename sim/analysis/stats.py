@@ -246,6 +246,8 @@ def cost_effectiveness(runs: pd.DataFrame, references=CE_REFERENCES) -> pd.DataF
     :data:`CE_COLUMNS`. Empty without the cost column or a reference among the regimes."""
     if CE_COST not in runs.columns or "regime" not in runs.columns:
         return pd.DataFrame(columns=list(CE_COLUMNS))
+    runs = runs.copy(deep=False)
+    runs.attrs = {}  # a runs table's attrs (its failures) would be compared by every concat
     keys = pair_keys(runs, "regime")
     rows = []
     for reference in references:

@@ -27,14 +27,10 @@ from typing import Any
 import numpy as np
 
 from sim.params.fields import ConfigError
-from sim.params.schema import Costs
+from sim.params.schema import DECISION_KINDS, OVERHEAD_ITEMS, Costs
 from sim.world.organisation import PROVIDERS
 from sim.world.places import CAR, TRANSIT
 
-#: Kinds of decision the cost model prices, each by ``model.costs.<kind>_sek_per_decision``.
-DECISION_KINDS: tuple[str, ...] = ("assessment", "review", "application")
-#: Overhead items a rule may need (``Rule.overheads``), each priced by ``model.costs.<item>_sek_per_user_year``.
-OVERHEAD_ITEMS: tuple[str, ...] = ("monitoring_system",)
 #: Days between the equal-budget decisions on how much of the workforce is funded.
 MONTH_DAYS = 30
 DAYS_PER_YEAR = 365.25
@@ -54,13 +50,13 @@ def decision_price(costs: Costs, kind: str) -> float:
     return float(getattr(costs, f"{kind}_sek_per_decision"))
 
 
-def check_overheads(rules: Any, costs: Costs) -> None:
-    """Every overhead item the active rules declare has a price (before any work)."""
+def check_overheads(rules: Any) -> None:
+    """Every overhead item the rules (classes or instances) declare has a price (:data:`OVERHEAD_ITEMS`)."""
     for rule in rules:
-        for item in rule.overheads:
-            if item not in OVERHEAD_ITEMS:
-                raise ConfigError(f"rule {rule.name}: overhead item {item!r} has no price; allowed: "
-                                  f"{', '.join(OVERHEAD_ITEMS)} (model.costs.<item>_sek_per_user_year)")
+        unpriced = [item for item in rule.overheads if item not in OVERHEAD_ITEMS]
+        if unpriced:
+            raise ConfigError(f"rule {rule.name}: overhead item {unpriced[0]!r} has no price; allowed: "
+                              f"{', '.join(OVERHEAD_ITEMS)} (model.costs.<item>_sek_per_user_year)")
 
 
 def user_years(model: Any) -> float:

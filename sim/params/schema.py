@@ -254,6 +254,12 @@ class Organisation:
     worker_turnover_per_year: float = prob(0.10, "share of workers who leave per year")
 
 
+#: Kinds of decision the cost model prices, each by ``model.costs.<kind>_sek_per_decision``.
+DECISION_KINDS: tuple[str, ...] = ("assessment", "review", "application")
+#: Overhead items a rule may need (``Rule.overheads``), each priced by ``model.costs.<item>_sek_per_user_year``.
+OVERHEAD_ITEMS: tuple[str, ...] = ("monitoring_system",)
+
+
 @dataclass
 class Costs:
     """Prices of the cost model (the municipality's costs, SEK; ``sim.model.costs``), and the equal-budget switch."""
