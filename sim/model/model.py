@@ -373,4 +373,5 @@ class RulesView:
         needs -= done
 
     def count_decisions(self, kind: str, n: int) -> None:
+        costs.decision_price(self._model.params.costs, kind)  # an unpriced kind fails here, where it is counted
         self._model.decisions[kind] += int(n)
