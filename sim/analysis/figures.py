@@ -151,3 +151,28 @@ def morris(indices: pd.DataFrame, folder: Path) -> list[Path]:
     fig.suptitle("Morris screening of the estimated parameters (the six largest mu* labelled)")
     fig.tight_layout()
     return save(fig, folder, "morris")
+
+
+def ce_plane(ce: pd.DataFrame, folder: Path, effect: str = "wemwbs_points") -> list[Path]:
+    """The cost-effectiveness plane: incremental wellbeing (x) against incremental cost (y) of each regime, one
+    panel per reference, with 95 % t intervals over paired seeds as error bars."""
+    data = ce[ce["effect"] == effect]
+    references = list(dict.fromkeys(data["reference"]))
+    fig, axes = plt.subplots(1, len(references), figsize=(6.4 * len(references), 5.0), squeeze=False)
+    for ax, reference in zip(axes.ravel(), references, strict=True):
+        d = data[data["reference"] == reference]
+        ax.errorbar(d["effect_diff"], d["cost_diff"],
+                    xerr=[d["effect_diff"] - d["effect_ci_low"], d["effect_ci_high"] - d["effect_diff"]],
+                    yerr=[d["cost_diff"] - d["cost_ci_low"], d["cost_ci_high"] - d["cost_diff"]],
+                    fmt="o", capsize=3, ms=5)
+        for _, r in d.iterrows():
+            ax.annotate(r["regime"], (r["effect_diff"], r["cost_diff"]), fontsize=7, xytext=(4, 3),
+                        textcoords="offset points")
+        ax.axhline(0, color="grey", lw=1)
+        ax.axvline(0, color="grey", lw=1)
+        ax.set_xlabel(f"Incremental {label('wellbeing_mean_end')}\nvs {reference}")
+        ax.set_ylabel(f"Incremental {label('cost_sek_per_user_year')}")
+        ax.set_title(f"vs {reference}", fontsize=10)
+        ax.grid(alpha=0.3)
+    fig.suptitle("Cost-effectiveness plane (paired over seeds, 95 % CI): right is better, up is dearer")
+    return save(fig, folder, "cost_effectiveness_plane")

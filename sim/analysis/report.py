@@ -61,6 +61,36 @@ def numeric_dose(runs: pd.DataFrame, swept: list[str]) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def cost_section(runs: pd.DataFrame, sweep_dir: Path, figs: Path) -> list[str]:
+    """The report's costs and cost-effectiveness; writes ``cost_effectiveness.csv`` and ``cost_effectiveness.json``
+    (the sweep-level figures: per-run ``summary.json`` cannot know the other regimes) into the sweep folder."""
+    costs = stats.cost_view(runs) if len(runs) else pd.DataFrame()
+    if costs.empty:
+        return []
+    out = ["## Costs\n", "Means over each regime's runs, SEK per user-year: staff (every paid minute of the SIDL "
+           "workforce), travel and overhead sum to the cost; the other columns are their sub-parts "
+           "(docs/ODD.md §7.16 lists each price and its source).\n", md_table(costs, digits=0)]
+    ce = stats.cost_effectiveness(runs)
+    ce.to_csv(sweep_dir / "cost_effectiveness.csv", index=False)
+    write_text(sweep_dir / "cost_effectiveness.json", json.dumps(
+        {"cost": stats.CE_COST, "references": list(stats.CE_REFERENCES),
+         "rows": json.loads(ce.to_json(orient="records"))}, indent=1) + "\n")
+    if ce.empty:
+        return out
+    out.append("## Cost-effectiveness\n")
+    out.append("Against each reference regime, paired by seed: the incremental cost (SEK per user-year, 95 % "
+               "t interval), the incremental effect (WEMWBS points at the end; lonely user-years averted per "
+               "user-year, positive is a gain) and their ratio, the ICER (mean incremental cost over mean "
+               "incremental effect, 95 % paired bootstrap interval; not meaningful where the effect's interval "
+               "includes 0). `dominates`: cheaper and better; `dominated`: dearer and worse. Also in "
+               "`cost_effectiveness.csv` and `cost_effectiveness.json`.\n")
+    cols = ["reference", "regime", "effect", "n", "cost_diff", "cost_ci_low", "cost_ci_high", "effect_diff",
+            "effect_ci_low", "effect_ci_high", "icer", "icer_boot_low", "icer_boot_high", "quadrant"]
+    out.append(md_table(ce[cols]))
+    out.append(fig_md(figures.ce_plane(ce, figs), sweep_dir, "Cost-effectiveness plane"))
+    return out
+
+
 def write_report(sweep_dir: Path) -> Path:
     sweep_dir = Path(sweep_dir)
     collect(sweep_dir)
@@ -127,6 +157,7 @@ def write_report(sweep_dir: Path) -> Path:
             out.append("## Heterogeneity: effect by baseline loneliness (third of users)\n")
             out.append(md_table(het[["regime", "baseline_lonely", "n", "diff", "ci_low", "ci_high"]]))
             out.append(fig_md(figures.heterogeneity(het, figs, REFERENCE), sweep_dir, "Effect by baseline loneliness"))
+    out.extend(cost_section(runs, sweep_dir, figs))
     if len(ts):
         out.append("## Trajectories\n")
         out.append(fig_md(figures.trajectories(ts, figs), sweep_dir, "Loneliness and wellbeing over time"))

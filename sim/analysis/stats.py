@@ -193,3 +193,90 @@ def heterogeneity(sweep_dir: Path, runs: pd.DataFrame, reference: str = "trust_b
         out.append({"regime": regime, "baseline_lonely": t, "variable": f"{variable}_end",
                     **interval(g["diff"].to_numpy())})
     return pd.DataFrame(out)
+
+
+#: The cost of the cost-effectiveness analysis (:func:`cost_effectiveness`).
+CE_COST = "cost_sek_per_user_year"
+#: Its effects: name -> (summary key, sign that makes a positive effect a gain, unit of the ratio).
+CE_EFFECTS: dict[str, tuple[str, int, str]] = {
+    "wemwbs_points": ("wellbeing_mean_end", 1, "SEK per user-year per WEMWBS point gained at the end"),
+    "lonely_user_years_averted": ("lonely_user_years_per_user_year", -1, "SEK per lonely user-year averted"),
+}
+#: The references the cost-effectiveness analysis compares every regime against.
+CE_REFERENCES: tuple[str, ...] = ("trust_based", "no_support")
+#: The columns of ``cost_effectiveness.csv``, in order.
+CE_COLUMNS: tuple[str, ...] = (
+    "reference", "regime", "effect", "n", "reference_cost", "cost", "cost_diff", "cost_ci_low", "cost_ci_high",
+    "effect_diff", "effect_ci_low", "effect_ci_high", "icer", "icer_boot_low", "icer_boot_high", "icer_unit",
+    "quadrant",
+)
+
+
+def ratio_interval(cost: np.ndarray, effect: np.ndarray, level: float = 0.95, n_boot: int = 2000,
+                   seed: int = 0) -> dict[str, float]:
+    """The ratio of mean paired differences (an ICER) and its percentile bootstrap interval, seeds resampled
+    as pairs (cost and effect of the same seed together); resamples whose mean effect is 0 are left out."""
+    n = cost.size
+    mean_effect = float(effect.mean()) if n else float("nan")
+    icer = float(cost.mean()) / mean_effect if n and mean_effect != 0 else float("nan")
+    if n < 2:
+        return {"icer": icer, "icer_boot_low": float("nan"), "icer_boot_high": float("nan")}
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    boot_cost, boot_effect = cost[idx].mean(axis=1), effect[idx].mean(axis=1)
+    ok = boot_effect != 0
+    ratios = boot_cost[ok] / boot_effect[ok]
+    lo, hi = np.percentile(ratios, [50 * (1 - level), 50 * (1 + level)]) if ratios.size else (np.nan, np.nan)
+    return {"icer": icer, "icer_boot_low": float(lo), "icer_boot_high": float(hi)}
+
+
+def quadrant(cost_diff: float, effect_diff: float) -> str:
+    """Where a regime lies on the cost-effectiveness plane against its reference."""
+    if not (np.isfinite(cost_diff) and np.isfinite(effect_diff)):
+        return "-"
+    better = "better" if effect_diff > 0 else "worse" if effect_diff < 0 else "no different"
+    dearer = "dearer" if cost_diff > 0 else "cheaper" if cost_diff < 0 else "same cost"
+    label = {("cheaper", "better"): "dominates", ("dearer", "worse"): "dominated"}.get((dearer, better))
+    return label or f"{dearer}, {better}"
+
+
+def cost_effectiveness(runs: pd.DataFrame, references=CE_REFERENCES) -> pd.DataFrame:
+    """Per reference regime and every other regime, paired by seed: the incremental cost (SEK per user-year),
+    each incremental effect of :data:`CE_EFFECTS` (a gain is positive) with its t interval (:func:`interval`),
+    and their ratio, the ICER, with a paired bootstrap interval (:func:`ratio_interval`); columns
+    :data:`CE_COLUMNS`. Empty without the cost column or a reference among the regimes."""
+    if CE_COST not in runs.columns or "regime" not in runs.columns:
+        return pd.DataFrame(columns=list(CE_COLUMNS))
+    runs = runs.copy(deep=False)
+    runs.attrs = {}  # a runs table's attrs (its failures) would be compared by every concat
+    keys = pair_keys(runs, "regime")
+    rows = []
+    for reference in references:
+        if reference not in set(runs["regime"]):
+            continue
+        wide = {key: runs.pivot_table(index=keys, columns="regime", values=key, aggfunc="first")
+                for key in (CE_COST, *(e[0] for e in CE_EFFECTS.values())) if key in runs.columns}
+        for regime in wide[CE_COST].columns:
+            if regime == reference:
+                continue
+            for effect, (key, sign, unit) in CE_EFFECTS.items():
+                if key not in wide:
+                    continue
+                both = pd.concat({"cost": wide[CE_COST][[reference, regime]],
+                                  "effect": wide[key][[reference, regime]]}, axis=1).dropna()
+                cost = (both["cost"][regime] - both["cost"][reference]).to_numpy(dtype=float)
+                gain = sign * (both["effect"][regime] - both["effect"][reference]).to_numpy(dtype=float)
+                c, e = interval(cost), interval(gain)
+                rows.append({"reference": reference, "regime": regime, "effect": effect, "n": c["n"],
+                             "reference_cost": float(both["cost"][reference].mean()),
+                             "cost": float(both["cost"][regime].mean()), "cost_diff": c["diff"],
+                             "cost_ci_low": c["ci_low"], "cost_ci_high": c["ci_high"], "effect_diff": e["diff"],
+                             "effect_ci_low": e["ci_low"], "effect_ci_high": e["ci_high"],
+                             **ratio_interval(cost, gain), "icer_unit": unit,
+                             "quadrant": quadrant(c["diff"], e["diff"])})
+    return pd.DataFrame(rows, columns=list(CE_COLUMNS))
+
+
+def cost_view(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per regime, the means over its runs of the cost and its parts (SEK per user-year)."""
+    cols = [c for c in oc.names(oc.COST) if c in runs.columns and c.startswith("cost_")]
+    return runs.groupby("regime")[cols].mean().reset_index() if cols else pd.DataFrame()

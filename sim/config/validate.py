@@ -17,6 +17,7 @@ import numpy as np
 from sim.config.packaged import group_options
 from sim.config.schema import SimConfig
 from sim.params.fields import ConfigError
+from sim.params.schema import OVERHEAD_ITEMS
 from sim.rules import REGISTRY, plugin_spec, rule_class
 from sim.rules.base import SPEC_FORMS, target_of
 
@@ -111,6 +112,10 @@ def check_plugins(key: str, value: Any) -> list[dict[str, Any]]:
             raise ConfigError(f"{where}._target_={target!r}: its name {cls.name!r} is already taken by another "
                               f"rule; give the class its own name")
         names.add(cls.name)
+        unpriced = [item for item in cls.overheads if item not in OVERHEAD_ITEMS]
+        if unpriced:
+            raise ConfigError(f"{where}._target_={target!r}: overhead item {unpriced[0]!r} has no price; allowed: "
+                              f"{', '.join(OVERHEAD_ITEMS)} (model.costs.<item>_sek_per_user_year)")
         params = build(cls.Params, spec, f"{where}.")
         out.append({"_target_": target_of(cls), **dataclasses.asdict(params)})
     return out

@@ -25,6 +25,7 @@ arrays of :class:`sim.world.population.UserState`; agents index into them.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import partial
 from typing import Any
 
@@ -34,7 +35,7 @@ import numpy as np
 from sim.config.compose import compose
 from sim.config.schema import SimConfig
 from sim.config.validate import ConfigError, validate
-from sim.model import dynamics, kernels, reporters
+from sim.model import costs, dynamics, kernels, reporters
 from sim.model.agents import ServiceUser, SupportWorker
 from sim.model.events import EventLog
 from sim.model.visits import Outcome, VisitDraws, Workspace, visit
@@ -112,6 +113,16 @@ class SIDLModel(mesa.Model):
         self.minutes = dict.fromkeys(WORK_CATEGORIES, 0.0)
         #: Paid session minutes delivered by each provider other than SIDL (R3), not SIDL work.
         self.provider_minutes = dict.fromkeys(PROVIDERS[1:], 0.0)
+        #: Decisions made so far, by kind (priced per decision, :mod:`sim.model.costs`): every user's needs
+        #: assessment on day 0, and what the rules record (:meth:`RulesView.count_decisions`).
+        self.decisions: Counter[str] = Counter(assessment=n)
+        #: Tasks another service did instead of the SIDL worker (:meth:`RulesView.meet_needs`, R4).
+        self.tasks_elsewhere = 0
+        #: Share of the workforce's contracted time that is funded (1; set monthly under ``model.costs.equal_budget``).
+        self.staff_factor = 1.0
+        self.staff_factor_sum, self.staff_factor_days = 0.0, 0  # over working days, for its mean
+        costs.check_overheads(self.rules)
+        self._budget = costs.Budget(self) if self.params.costs.equal_budget else None
         self.visits_made = 0
         self.visits_by_regular = 0
         self.visits_moved = 0
@@ -127,6 +138,8 @@ class SIDLModel(mesa.Model):
 
     # -- the day --------------------------------------------------------------
     def step(self) -> None:
+        if self._budget is not None:
+            self._budget.month()
         self.rules.on_day(self.view)
         self._turnover()
         self._courage()
@@ -199,12 +212,15 @@ class SIDLModel(mesa.Model):
         return float(np.exp(sd * self.streams["workforce"].standard_normal() - 0.5 * sd * sd))
 
     def _working_day(self, visit_minutes: float) -> None:
-        """Staff are paid for meetings and admin every working day, and for their contracted time: what
-        visits (``visit_minutes`` today) and admin leave of it is unscheduled."""
+        """Staff are paid for meetings and admin every working day, and for their funded contracted time
+        (``staff_factor`` of it): what visits (``visit_minutes`` today) and admin leave of it is unscheduled."""
         org, n_workers = self.params.organisation, self.worker_uid.size
         admin = n_workers * org.admin_minutes_per_day
         self.minutes["admin"] += admin
-        self.minutes["unscheduled"] += max(n_workers * org.working_minutes_per_day - admin - visit_minutes, 0.0)
+        contracted = self.staff_factor * n_workers * org.working_minutes_per_day
+        self.staff_factor_sum += self.staff_factor
+        self.staff_factor_days += 1
+        self.minutes["unscheduled"] += max(contracted - admin - visit_minutes, 0.0)
 
     def _turnover(self) -> None:
         if self._leavers():
@@ -309,7 +325,7 @@ class SIDLModel(mesa.Model):
 
 class RulesView:
     """The model as its rules see it (:class:`sim.rules.view.DayView`): the day, the sizes, one read-only
-    array and the four actions; nothing else of the model is in reach of a rule."""
+    array and the five actions; nothing else of the model is in reach of a rule."""
 
     __slots__ = ("_model", "landscape")
 
@@ -352,4 +368,10 @@ class RulesView:
 
     def meet_needs(self, met: np.ndarray) -> None:
         needs = self._model.users_state.needs
-        needs -= met & (needs >= 1)
+        done = met & (needs >= 1)
+        self._model.tasks_elsewhere += int(np.count_nonzero(done))
+        needs -= done
+
+    def count_decisions(self, kind: str, n: int) -> None:
+        costs.decision_price(self._model.params.costs, kind)  # an unpriced kind fails here, where it is counted
+        self._model.decisions[kind] += int(n)

@@ -21,9 +21,10 @@ USER = "user outcome"
 KPI = "KPI view"
 WORK = "work accounting"
 CONTINUITY = "continuity"
+COST = "costs"
 RUN = "run info"
 #: The groups, in the order the README and the report show them.
-GROUPS: tuple[str, ...] = (USER, KPI, WORK, CONTINUITY, RUN)
+GROUPS: tuple[str, ...] = (USER, KPI, WORK, CONTINUITY, COST, RUN)
 
 UCLA3 = "UCLA-3 points, 3-9; lonely at >= 6"
 WEMWBS = "WEMWBS points, 14-70"
@@ -31,6 +32,7 @@ SHARE_LONELY = "share of users with UCLA-3 >= 6, 0-1"
 UCLA3_SD = "UCLA-3 points, SD between users"
 WEMWBS_SD = "WEMWBS points, SD between users"
 IN_START_SD = "mean of (end - start) over users / SD between users at the start"
+SEK_UY = "SEK per user-year"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,33 @@ SUMMARY: tuple[Outcome, ...] = (
        "paid minutes of support a user receives (SIDL visits, travel, documentation, other providers) per user "
        "and week", None, WORK),
     _o("distinct_workers_per_user", "Workers met", "distinct workers per user", "lower", CONTINUITY),
+    _o("lonely_user_years_per_user_year", "Lonely user-years",
+       "user-years lived lonely (UCLA-3 >= 6) per user-year: the share lonely averaged over the run's days, 0-1",
+       "lower", USER),
+    _o("cost_sek_per_user_year", "Cost", SEK_UY + ": staff + travel + overhead", "lower", COST, headline=True),
+    _o("cost_staff_sek_per_user_year", "Staff cost", SEK_UY + ": every paid minute of the SIDL workforce",
+       "lower", COST),
+    _o("cost_travel_sek_per_user_year", "Travel cost", SEK_UY + ": the worker's km driven and transit fares",
+       "lower", COST),
+    _o("cost_overhead_sek_per_user_year", "Overhead cost",
+       SEK_UY + ": other providers, tasks done elsewhere, decisions, systems", "lower", COST),
+    _o("cost_documentation_sek_per_user_year", "Documentation cost", SEK_UY + ", part of the staff cost", "lower",
+       COST),
+    _o("cost_car_sek_per_user_year", "Car cost", SEK_UY + ", part of the travel cost", None, COST),
+    _o("cost_transit_sek_per_user_year", "Public-transport cost", SEK_UY + ", part of the travel cost", None, COST),
+    _o("cost_other_providers_sek_per_user_year", "Other providers' cost",
+       SEK_UY + ", part of the overhead: the other provider's session hours (R3)", None, COST),
+    _o("cost_elsewhere_sek_per_user_year", "Cost of tasks done elsewhere",
+       SEK_UY + ", part of the overhead: outside needs met by another service (R4)", None, COST),
+    _o("cost_decisions_sek_per_user_year", "Decisions' cost",
+       SEK_UY + ", part of the overhead: assessments, reviews, applications", "lower", COST),
+    _o("cost_systems_sek_per_user_year", "Systems' cost",
+       SEK_UY + ", part of the overhead: systems the active rules need (a monitoring system)", "lower", COST),
+    _o("decisions_per_user_year", "Decisions", "assessments, reviews and applications decided per user-year",
+       None, COST),
+    _o("staff_factor_mean", "Funded share of contracted time",
+       "mean over working days of the share of the workforce's contracted time that is funded, 0-1 "
+       "(below 1 only under an equal budget)", None, COST),
     _o("lonely_ucla3_threshold", "Lonely threshold", "UCLA-3 points", None, RUN),
 )
 

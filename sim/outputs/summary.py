@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import reporters
+from sim.model import costs, reporters
 from sim.model.events import PROVIDERS
 from sim.world import activities as act
 
@@ -74,6 +74,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     scores = {k: (m.start[k], reporters.USER_SNAPSHOT[k](m)) for k in ("loneliness", "wellbeing")}
     lonely, well = spread(*scores["loneliness"]), spread(*scores["wellbeing"])
     gain, loss = important_change_shares(*scores["wellbeing"])
+    cost = costs.cost_per_user_year(m)
     return {
         "regime": m.cfg.regime.name,
         "rules": "+".join(rule.name for rule in m.rules) or "none",
@@ -123,5 +124,20 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "documentation_minutes_share": _ratio(minutes["documentation"], paid),
         "support_minutes_per_user_week": _ratio(support_minutes(m) * 7.0, n * days),
         "distinct_workers_per_user": float(m.distinct_workers().mean()),
+        "lonely_user_years_per_user_year": float(ts["share_lonely"].iloc[1:].mean()) if len(ts) > 1 else float(
+            first["share_lonely"]),
+        "cost_sek_per_user_year": cost["total"],
+        "cost_staff_sek_per_user_year": cost["staff"],
+        "cost_travel_sek_per_user_year": cost["travel"],
+        "cost_overhead_sek_per_user_year": cost["overhead"],
+        "cost_documentation_sek_per_user_year": cost["documentation"],
+        "cost_car_sek_per_user_year": cost["car"],
+        "cost_transit_sek_per_user_year": cost["transit"],
+        "cost_other_providers_sek_per_user_year": cost["other_providers"],
+        "cost_elsewhere_sek_per_user_year": cost["elsewhere"],
+        "cost_decisions_sek_per_user_year": cost["decisions"],
+        "cost_systems_sek_per_user_year": cost["systems"],
+        "decisions_per_user_year": _ratio(sum(m.decisions.values()), user_years),
+        "staff_factor_mean": _ratio(m.staff_factor_sum, m.staff_factor_days),
         "lonely_ucla3_threshold": reporters.LONELY_AT_UCLA3,
     }

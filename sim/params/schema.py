@@ -254,6 +254,36 @@ class Organisation:
     worker_turnover_per_year: float = prob(0.10, "share of workers who leave per year")
 
 
+#: Kinds of decision the cost model prices, each by ``model.costs.<kind>_sek_per_decision``.
+DECISION_KINDS: tuple[str, ...] = ("assessment", "review", "application")
+#: Overhead items a rule may need (``Rule.overheads``), each priced by ``model.costs.<item>_sek_per_user_year``.
+OVERHEAD_ITEMS: tuple[str, ...] = ("monitoring_system",)
+
+
+@dataclass
+class Costs:
+    """Prices of the cost model (the municipality's costs, SEK; ``sim.model.costs``), and the equal-budget switch."""
+
+    staff_sek_per_hour: float = p(377.0, "SEK per paid hour of the SIDL workforce (every work category)",
+                                  0.0, 10_000.0)
+    other_provider_sek_per_hour: float = p(421.0, "SEK per hour of the other provider's sessions (R3)",
+                                           0.0, 10_000.0)
+    car_sek_per_km: float = p(2.5, "SEK per km driven by the worker (with the user and between homes)", 0.0, 100.0)
+    transit_sek_per_leg: float = p(35.0, "SEK per one-way public-transport leg the worker rides with a user "
+                                   "(the worker's fare)", 0.0, 1_000.0)
+    monitoring_system_sek_per_user_year: float = p(1500.0, "SEK per user-year for a time-monitoring system, where "
+                                                   "an active rule needs one", 0.0, 100_000.0)
+    assessment_sek_per_decision: float = p(4000.0, "SEK per needs assessment and decision", 0.0, 100_000.0)
+    review_sek_per_decision: float = p(2000.0, "SEK per review of a plan or decision", 0.0, 100_000.0)
+    application_sek_per_decision: float = p(3000.0, "SEK per decided application for a separate intervention",
+                                            0.0, 100_000.0)
+    elsewhere_sek_per_task: float = p(150.0, "SEK per task another service does instead of the SIDL worker "
+                                      "(an outside need met elsewhere, R4)", 0.0, 10_000.0)
+    equal_budget: bool = False
+    budget_sek_per_user_year: float = p(64000.0, "SEK per user-year each regime may spend when equal_budget is on",
+                                        0.0, 10_000_000.0)
+
+
 @dataclass
 class ModelParams:
     """All behavioural parameters, grouped by mechanism (M1-M9, brief §2)."""
@@ -271,3 +301,4 @@ class ModelParams:
     wellbeing: Wellbeing = field(default_factory=Wellbeing)
     initial: Initial = field(default_factory=Initial)
     organisation: Organisation = field(default_factory=Organisation)
+    costs: Costs = field(default_factory=Costs)

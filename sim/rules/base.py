@@ -31,7 +31,7 @@ hook                      decides                                         for
 Each hook's first argument, ``view``, is the day (:class:`sim.rules.view.DayView`, whose
 table lists its members: ``day``, ``weekday``, ``n_users``, ``n_workers``, ``landscape``,
 the streams, and the actions ``replace_worker``, ``provider_visits``, ``review_plans``,
-``meet_needs``); the hooks about visits get the day's ``batch`` second.
+``meet_needs``, ``count_decisions``); the hooks about visits get the day's ``batch`` second.
 
 A rule declares its ``name`` (its key under ``regime.`` and its random stream
 ``rule:<name>``), its ``priority`` and its ``Params``: a dataclass of typed
@@ -70,6 +70,11 @@ class Rule:
     priority: ClassVar[int] = 100
     #: A management rule restricts the work; the counterfactual (no support at all) does not count as one.
     restricts: ClassVar[bool] = True
+    #: Overhead items the rule's administration needs while it is active (each priced per user-year by
+    #: ``model.costs.<item>_sek_per_user_year``; an item several rules need is bought once).
+    overheads: ClassVar[tuple[str, ...]] = ()
+    #: Whether the regime still employs the SIDL workforce; False for a rule under which no service is given.
+    employs_staff: ClassVar[bool] = True
 
     @dataclass
     class Params:
@@ -220,6 +225,16 @@ class RuleSet:
     def bind(self, view: DayView) -> None:
         for rule in self.rules:
             rule.bind(view)
+
+    @property
+    def overheads(self) -> tuple[str, ...]:
+        """The overhead items the active rules need, each once, sorted."""
+        return tuple(sorted({item for rule in self.rules for item in rule.overheads}))
+
+    @property
+    def employs_staff(self) -> bool:
+        """Whether the SIDL workforce is employed: unless an active rule says no service is given."""
+        return all(rule.employs_staff for rule in self.rules)
 
     def _fold(self, hook: str, view: DayView, *args: Any) -> Any:
         *head, value = args

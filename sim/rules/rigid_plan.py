@@ -40,6 +40,7 @@ class RigidPlan(Rule):
         self.held = self.rng.random(view.n_users) < self.params.strength
         if view.day > 0 and view.day % self.params.review_days == 0:
             view.review_plans()
+            view.count_decisions("review", view.n_users)
 
     def allowed_activities(self, view, batch, mask: np.ndarray) -> np.ndarray:
         held = self.held[batch.users]

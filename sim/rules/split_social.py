@@ -58,6 +58,7 @@ class SplitSocial(Rule):
         decide_draw, deliver_draw = self.rng.random((2, n))
         decide = ~self.granted & (self.decision_day == day)
         refused = decide & (decide_draw < self.params.refusal_prob)
+        view.count_decisions("application", int(decide.sum()))
         self.refusals += int(refused.sum())
         self.decision_day[refused] = day + self.params.reapply_days + self.params.decision_days
         newly = decide & ~refused

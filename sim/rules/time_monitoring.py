@@ -31,6 +31,7 @@ class TimeMonitoring(Rule):
 
     name = "time_monitoring"
     priority = 70
+    overheads = ("monitoring_system",)
 
     @dataclass
     class Params:

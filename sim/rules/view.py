@@ -36,7 +36,7 @@ class VisitBatch:
 
 
 class DayView(Protocol):
-    """The day as a rule sees it: when, how many, where users can go alone, and four actions.
+    """The day as a rule sees it: when, how many, where users can go alone, and five actions.
 
     ========================  =========================================================
     member                    what it is
@@ -52,6 +52,7 @@ class DayView(Protocol):
     ``provider_visits(...)``  another provider's activities for some users today (R3)
     ``review_plans()``        plan review: a goal no longer feared is replaced (R1)
     ``meet_needs(met)``       one pending task of each marked (user, need) done elsewhere
+    ``count_decisions(k, n)`` ``n`` decisions of kind ``k`` made today (priced by kind)
     ========================  =========================================================
     """
 
@@ -86,3 +87,7 @@ class DayView(Protocol):
 
     def meet_needs(self, met: np.ndarray) -> None:
         """``met``: (n_users, needs) bool; each marked need that is pending loses one task."""
+
+    def count_decisions(self, kind: str, n: int) -> None:
+        """``n`` decisions of ``kind`` (``"assessment"``, ``"review"``, ``"application"``) were made today; each
+        is priced by ``model.costs.<kind>_sek_per_decision``."""
