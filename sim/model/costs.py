@@ -26,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.params.fields import ConfigError
-from sim.params.schema import DECISION_KINDS, OVERHEAD_ITEMS, Costs
+from sim.params.schema import DECISION_KINDS, Costs
 from sim.world.organisation import PROVIDERS
 from sim.world.places import CAR, TRANSIT
 
@@ -48,15 +47,6 @@ def decision_price(costs: Costs, kind: str) -> float:
     if kind not in DECISION_KINDS:
         raise ValueError(f"decision kind {kind!r}: not priced; allowed: {', '.join(DECISION_KINDS)}")
     return float(getattr(costs, f"{kind}_sek_per_decision"))
-
-
-def check_overheads(rules: Any) -> None:
-    """Every overhead item the rules (classes or instances) declare has a price (:data:`OVERHEAD_ITEMS`)."""
-    for rule in rules:
-        unpriced = [item for item in rule.overheads if item not in OVERHEAD_ITEMS]
-        if unpriced:
-            raise ConfigError(f"rule {rule.name}: overhead item {unpriced[0]!r} has no price; allowed: "
-                              f"{', '.join(OVERHEAD_ITEMS)} (model.costs.<item>_sek_per_user_year)")
 
 
 def user_years(model: Any) -> float:

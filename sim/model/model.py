@@ -121,7 +121,6 @@ class SIDLModel(mesa.Model):
         #: Share of the workforce's contracted time that is funded (1; set monthly under ``model.costs.equal_budget``).
         self.staff_factor = 1.0
         self.staff_factor_sum, self.staff_factor_days = 0.0, 0  # over working days, for its mean
-        costs.check_overheads(self.rules)
         self._budget = costs.Budget(self) if self.params.costs.equal_budget else None
         self.visits_made = 0
         self.visits_by_regular = 0
