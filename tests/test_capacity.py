@@ -43,3 +43,13 @@ def test_a_shortest_visit_longer_than_any_visit_may_run_is_refused():
 def test_negative_overtime_is_refused():
     with pytest.raises(ConfigError, match="overtime_minutes_max"):
         make_cfg(model__organisation__overtime_minutes_max=-1.0)
+
+
+def test_sick_days_take_visits_from_the_regular_and_substitutes_or_cancellations_appear():
+    well = run_model(n_users=60, n_workers=5, days=60)
+    sick = run_model(n_users=60, n_workers=5, days=60, model__organisation__sick_rate=0.3)
+    assert sick.sick_worker_days > 0 and sick.visits_substituted > 0 and sick.visits_cancelled > 0
+    assert sick.visits_by_regular < well.visits_by_regular
+    none = run_model(n_users=60, n_workers=5, days=60, model__organisation__sick_rate=0.3,
+                     model__organisation__sick_cover_prob=0.0)
+    assert none.visits_substituted == 0 and none.visits_cancelled > sick.visits_cancelled

@@ -129,6 +129,9 @@ class SIDLModel(mesa.Model):
         self.visits_shortened = 0
         self.unmet_visit_minutes = 0.0
         self.overtime_minutes = 0.0
+        self.visits_substituted = 0
+        self.sick_worker_days = 0
+        self.sick_draw_days = 0
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
         self.fit_n = 0
         self.events = EventLog()
@@ -263,6 +266,8 @@ class SIDLModel(mesa.Model):
         self.owed[users] -= repaid
         batch.minutes = slot - repaid
         made = (repaid == 0) | (batch.minutes > 0)
+        if self.params.organisation.sick_rate > 0:
+            made &= self._sick_cover(batch)
         if self.params.organisation.capacity_fit:
             made &= self._fit(batch, made)
         batch.longest = np.maximum(batch.minutes, self.params.organisation.visit_minutes_max)
@@ -271,6 +276,27 @@ class SIDLModel(mesa.Model):
         return VisitBatch(day=self.day, users=users[made], workers=batch.workers[made], minutes=batch.minutes[made],
                           longest=batch.longest[made], plan=batch.plan[made], goal=batch.goal[made],
                           courage=batch.courage[made])
+
+    def _sick_cover(self, batch: VisitBatch) -> np.ndarray:
+        """Workers off sick today (``sick_rate``, stream ``sickness``, ODD §7.17): each of their visits is covered
+        by a healthy colleague drawn at random (not the regular: a non-regular visit) with ``sick_cover_prob``,
+        else cancelled. Changes ``batch.workers`` in place and returns the visits kept."""
+        org, g, n_workers = self.params.organisation, self.streams["sickness"], self.worker_uid.size
+        sick = g.random(n_workers) < org.sick_rate
+        cover, pick = g.random(batch.size), g.random(batch.size)
+        self.sick_worker_days += int(sick.sum())
+        self.sick_draw_days += 1
+        healthy = np.flatnonzero(~sick)
+        hit = (batch.workers >= 0) & np.append(sick, False)[batch.workers]
+        if healthy.size == 0:
+            cover[:] = 1.0
+        covered = hit & (cover < org.sick_cover_prob)
+        if covered.any():
+            batch.workers = np.where(covered, healthy[(pick * healthy.size).astype(int) % max(healthy.size, 1)],
+                                     batch.workers)
+        self.visits_substituted += int(covered.sum())
+        self.visits_cancelled += int((hit & ~covered).sum())
+        return ~hit | covered
 
     def _fit(self, batch: VisitBatch, made: np.ndarray) -> np.ndarray:
         """Fit the visits to be ``made`` into each worker's day (:func:`sim.model.capacity.fit_day`, ODD §7.17);

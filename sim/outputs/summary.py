@@ -117,6 +117,8 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "visits_cancelled_share": _ratio(m.visits_cancelled, m.visits_made + m.visits_cancelled),
         "visits_shortened_share": _ratio(m.visits_shortened, m.visits_made),
         "unmet_visit_hours_per_user_year": _ratio(m.unmet_visit_minutes / 60.0, user_years),
+        "visits_substituted_share": _ratio(m.visits_substituted, m.visits_made),
+        "sick_days_share": _ratio(m.sick_worker_days, m.worker_uid.size * m.sick_draw_days),
         "overtime_hours_per_worker_year": _ratio(m.overtime_minutes / 60.0, m.worker_uid.size * days / 365.25),
         "outside_activities_per_user_month": _ratio(act.OUTSIDE[activity].sum(), user_months),
         "social_activities_per_user_month": _ratio(act.IS_SOCIAL[activity].sum(), user_months),
