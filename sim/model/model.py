@@ -35,7 +35,7 @@ import numpy as np
 from sim.config.compose import compose
 from sim.config.schema import SimConfig
 from sim.config.validate import ConfigError, validate
-from sim.model import costs, dynamics, kernels, reporters
+from sim.model import capacity, costs, dynamics, kernels, reporters
 from sim.model.agents import ServiceUser, SupportWorker
 from sim.model.events import EventLog
 from sim.model.visits import Outcome, VisitDraws, Workspace, visit
@@ -125,6 +125,13 @@ class SIDLModel(mesa.Model):
         self.visits_made = 0
         self.visits_by_regular = 0
         self.visits_moved = 0
+        self.visits_cancelled = 0
+        self.visits_shortened = 0
+        self.unmet_visit_minutes = 0.0
+        self.overtime_minutes = 0.0
+        self.visits_substituted = 0
+        self.sick_worker_days = 0
+        self.sick_draw_days = 0
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
         self.fit_n = 0
         self.events = EventLog()
@@ -258,13 +265,53 @@ class SIDLModel(mesa.Model):
         repaid = np.minimum(self.owed[users], slot)
         self.owed[users] -= repaid
         batch.minutes = slot - repaid
-        batch.longest = np.maximum(batch.minutes, self.params.organisation.visit_minutes_max)
         made = (repaid == 0) | (batch.minutes > 0)
+        if self.params.organisation.sick_rate > 0:
+            made &= self._sick_cover(batch)
+        if self.params.organisation.capacity_fit:
+            made &= self._fit(batch, made)
+        batch.longest = np.maximum(batch.minutes, self.params.organisation.visit_minutes_max)
         if made.all():
             return batch
         return VisitBatch(day=self.day, users=users[made], workers=batch.workers[made], minutes=batch.minutes[made],
                           longest=batch.longest[made], plan=batch.plan[made], goal=batch.goal[made],
                           courage=batch.courage[made])
+
+    def _sick_cover(self, batch: VisitBatch) -> np.ndarray:
+        """Workers off sick today (``sick_rate``, stream ``sickness``, ODD §7.17): each of their visits is covered
+        by a healthy colleague drawn at random (not the regular: a non-regular visit) with ``sick_cover_prob``,
+        else cancelled. Changes ``batch.workers`` in place and returns the visits kept."""
+        org, g, n_workers = self.params.organisation, self.streams["sickness"], self.worker_uid.size
+        sick = g.random(n_workers) < org.sick_rate
+        cover, pick = g.random(batch.size), g.random(batch.size)
+        self.sick_worker_days += int(sick.sum())
+        self.sick_draw_days += 1
+        healthy = np.flatnonzero(~sick)
+        hit = (batch.workers >= 0) & np.append(sick, False)[batch.workers]
+        if healthy.size == 0:
+            cover[:] = 1.0
+        covered = hit & (cover < org.sick_cover_prob)
+        if covered.any():
+            batch.workers = np.where(covered, healthy[(pick * healthy.size).astype(int) % max(healthy.size, 1)],
+                                     batch.workers)
+        self.visits_substituted += int(covered.sum())
+        self.visits_cancelled += int((hit & ~covered).sum())
+        return ~hit | covered
+
+    def _fit(self, batch: VisitBatch, made: np.ndarray) -> np.ndarray:
+        """Fit the visits to be ``made`` into each worker's day (:func:`sim.model.capacity.fit_day`, ODD §7.17);
+        shortens ``batch.minutes`` in place, counts the changes and returns the visits kept."""
+        org = self.params.organisation
+        fit = capacity.fit_day(np.where(made, batch.workers, -1), np.where(made, batch.minutes, 0.0),
+                               self.worker_uid.size, org.working_minutes_per_day - org.admin_minutes_per_day,
+                               org.overtime_minutes_max, org.between_visits_minutes + org.documentation_minutes,
+                               org.min_visit_minutes)
+        self.visits_cancelled += fit.cancelled
+        self.visits_shortened += fit.shortened
+        self.unmet_visit_minutes += fit.unmet_minutes
+        self.overtime_minutes += fit.overtime_minutes
+        batch.minutes = np.where(made, fit.minutes, batch.minutes)
+        return fit.kept
 
     def draw_visits(self) -> VisitDraws:
         """Today's visit draws for every user (the same arrays every day, drawn anew; a row when a visit reads it)."""

@@ -247,6 +247,13 @@ class Organisation:
     admin_minutes_per_day: float = p(45.0, "meetings and admin per worker-day, minutes", 0.0, 480.0)
     working_minutes_per_day: float = p(480.0, "contracted working time per full-time worker and weekday, minutes",
                                        0.0, 1440.0)
+    capacity_fit: bool = False
+    overtime_minutes_max: float = p(30.0, "most a worker works over the contracted day when the day's visits do "
+                                    "not fit, minutes per worker-day (est.)", 0.0, 480.0)
+    min_visit_minutes: float = p(15.0, "shortest visit made when a day is too full; a visit that would be "
+                                 "shorter is cancelled, minutes (est.)", 0.0, 600.0)
+    sick_rate: float = prob(0.0, "share of working days a worker is off sick (0: off)")
+    sick_cover_prob: float = prob(0.7, "chance a healthy colleague covers a sick worker's visit, else cancelled")
     move_threshold: float = prob(0.3, "courage below which a visit is moved to a better day")
     max_move_days: int = p(2, "days a visit may be pushed back within its week", 0, 6)
     plan_items: int = p(6, "activities written into the formal plan (the last one its goal)", 1, 20)

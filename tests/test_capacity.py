@@ -1,0 +1,55 @@
+"""Worker capacity (ODD §7.17): a day too full for its visits shortens or cancels them, and counts them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.config.validate import ConfigError
+from sim.model.capacity import fit_day
+from tests.conftest import make_cfg, run_model
+
+FULL = {"model__organisation__capacity_fit": True}
+
+
+def test_a_full_day_shortens_or_cancels_visits_and_counts_them():
+    m = run_model(n_users=120, n_workers=2, days=28, model__organisation__working_minutes_per_day=240.0, **FULL)
+    assert m.visits_cancelled > 0 and m.visits_shortened > 0
+    assert m.unmet_visit_minutes > 0 and m.overtime_minutes > 0
+
+
+def test_with_ample_hours_no_visit_is_shortened_or_cancelled():
+    m = run_model(n_users=20, n_workers=10, days=28, model__organisation__working_minutes_per_day=1440.0, **FULL)
+    assert m.visits_cancelled == 0 and m.visits_shortened == 0 and m.unmet_visit_minutes == 0
+
+
+def test_fit_keeps_the_longest_visits_shortens_them_to_fit_and_leaves_others_alone():
+    workers = np.array([0, 0, 0, 0, 1, -1])
+    minutes = np.array([60.0, 90.0, 30.0, 60.0, 60.0, 500.0])
+    fit = fit_day(workers, minutes, 2, day_minutes=150.0, overtime_max=30.0, fixed_per_visit=20.0, min_visit=40.0)
+    assert fit.kept.tolist() == [True, True, False, True, True, True]
+    assert fit.cancelled == 1 and fit.shortened == 3
+    used = (fit.minutes[:4][fit.kept[:4]] + 20.0).sum()
+    assert used == pytest.approx(180.0)
+    assert fit.minutes[4] == 60.0 and fit.minutes[5] == 500.0
+    assert fit.overtime_minutes == pytest.approx(30.0)
+
+
+def test_a_shortest_visit_longer_than_any_visit_may_run_is_refused():
+    with pytest.raises(ConfigError, match="min_visit_minutes"):
+        make_cfg(model__organisation__min_visit_minutes=300.0)
+
+
+def test_negative_overtime_is_refused():
+    with pytest.raises(ConfigError, match="overtime_minutes_max"):
+        make_cfg(model__organisation__overtime_minutes_max=-1.0)
+
+
+def test_sick_days_take_visits_from_the_regular_and_substitutes_or_cancellations_appear():
+    well = run_model(n_users=60, n_workers=5, days=60)
+    sick = run_model(n_users=60, n_workers=5, days=60, model__organisation__sick_rate=0.3)
+    assert sick.sick_worker_days > 0 and sick.visits_substituted > 0 and sick.visits_cancelled > 0
+    assert sick.visits_by_regular < well.visits_by_regular
+    none = run_model(n_users=60, n_workers=5, days=60, model__organisation__sick_rate=0.3,
+                     model__organisation__sick_cover_prob=0.0)
+    assert none.visits_substituted == 0 and none.visits_cancelled > sick.visits_cancelled
