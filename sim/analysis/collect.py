@@ -28,13 +28,19 @@ from sim.outputs.store import damage, read_run_json
 ID_COLUMNS = ("run_id", "run_dir", "regime", "rules", "seed")
 
 
+#: How a null config value (``reform.regime: null``, no reform) appears in the runs table: as a level of a swept
+#: key, like any other value, not as a missing one that grouping and pairing would drop.
+NULL = "null"
+
+
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested config as ``{"a.b": value}``; a null value as :data:`NULL`."""
     out: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, dict):
             out.update(flatten(value, f"{prefix}{key}."))
         else:
-            out[f"{prefix}{key}"] = value
+            out[f"{prefix}{key}"] = NULL if value is None else value
     return out
 
 

@@ -176,3 +176,27 @@ def ce_plane(ce: pd.DataFrame, folder: Path, effect: str = "wemwbs_points") -> l
         ax.grid(alpha=0.3)
     fig.suptitle("Cost-effectiveness plane (paired over seeds, 95 % CI): right is better, up is dearer")
     return save(fig, folder, "cost_effectiveness_plane")
+
+
+def reform_trajectories(traj: pd.DataFrame, timing: pd.DataFrame, folder: Path) -> list[Path]:
+    """Per variable: each reform's mean paired difference (reformed minus no-reform run, same seed) by day, with
+    its 95 % band over seeds, and the days of the reform and its reversal marked."""
+    variables = list(dict.fromkeys(traj["variable"]))
+    fig, axes = plt.subplots(1, len(variables), figsize=(6.2 * len(variables), 4.4), squeeze=False)
+    for ax, var in zip(axes[0], variables, strict=True):
+        for (regime, reform), g in traj[traj["variable"] == var].groupby(["regime", "reform"]):
+            years = g["day"].to_numpy() / 365.25
+            line, = ax.plot(years, g["mean"].to_numpy(), lw=1.6, label=f"{regime} \u2192 {reform}")
+            ax.fill_between(years, g["ci_low"].to_numpy(), g["ci_high"].to_numpy(), color=line.get_color(),
+                            alpha=0.18, lw=0)
+        for column, style in (("reform_day", "--"), ("back_day", ":")):
+            for day in timing.loc[timing["variable"] == var, column].dropna().unique():
+                ax.axvline(day / 365.25, color="0.4", ls=style, lw=1)
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.set_xlabel("Years (dashed: reform; dotted: reversal)")
+        ax.set_ylabel(f"{label(var)}: reformed minus no reform")
+        ax.grid(alpha=0.3)
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.suptitle("Reforms: paired difference from the same service without a reform (mean and 95 % band)")
+    return save(fig, folder, "reform_trajectories")

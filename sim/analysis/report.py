@@ -91,6 +91,27 @@ def cost_section(runs: pd.DataFrame, sweep_dir: Path, figs: Path) -> list[str]:
     return out
 
 
+def reform_section(runs: pd.DataFrame, ts: pd.DataFrame, sweep_dir: Path, figs: Path) -> list[str]:
+    """The Reforms section (ODD §7.19): each reform against the paired run without one, if the sweep has both."""
+    diffs = stats.reform_differences(ts)
+    if diffs.empty:
+        return []
+    timing = stats.reform_timing(diffs, runs)
+    out = ["## Reforms\n", "Each reform (the run's own regime → `reform.regime` from `reform.day`, back on "
+           "`reform.back_day`) against the paired run of the same regime and seed without a reform: the same users, "
+           "workers and daily draws up to the reform. `diff` is the mean paired difference on the day the reform is "
+           "reversed (the last day if it never is), with its 95 % interval over seeds; `smd_users` is it over the SD "
+           "between users at the start. `days_to_half`: days from the reform until the mean effect first reaches "
+           "half that size (how long it takes to appear); `days_to_fade_half`: days from the reversal until it first "
+           "falls below half (how long it lasts after the old rules return).\n"]
+    cols = ["regime", "reform", "variable", "reform_day", "back_day", "n", "diff", "ci_low", "ci_high", "smd_users",
+            "days_to_half", "days_to_fade_half"]
+    out.append(md_table(timing[cols]))
+    out.append(fig_md(figures.reform_trajectories(stats.reform_trajectory(diffs), timing, figs), sweep_dir,
+                      "Trajectories around the reform against the paired no-reform run"))
+    return out
+
+
 def write_report(sweep_dir: Path) -> Path:
     sweep_dir = Path(sweep_dir)
     collect(sweep_dir)
@@ -158,6 +179,7 @@ def write_report(sweep_dir: Path) -> Path:
             out.append(md_table(het[["regime", "baseline_lonely", "n", "diff", "ci_low", "ci_high"]]))
             out.append(fig_md(figures.heterogeneity(het, figs, REFERENCE), sweep_dir, "Effect by baseline loneliness"))
     out.extend(cost_section(runs, sweep_dir, figs))
+    out.extend(reform_section(runs, ts, sweep_dir, figs))
     if len(ts):
         out.append("## Trajectories\n")
         out.append(fig_md(figures.trajectories(ts, figs), sweep_dir, "Loneliness and wellbeing over time"))

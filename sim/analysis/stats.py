@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.collect import NULL
 from sim.outputs import outcomes as oc
 
 
@@ -280,3 +281,77 @@ def cost_view(runs: pd.DataFrame) -> pd.DataFrame:
     """Per regime, the means over its runs of the cost and its parts (SEK per user-year)."""
     cols = [c for c in oc.names(oc.COST) if c in runs.columns and c.startswith("cost_")]
     return runs.groupby("regime")[cols].mean().reset_index() if cols else pd.DataFrame()
+
+
+#: The time-series variables the reform section follows, with the summary key whose start SD standardizes them.
+REFORM_VARIABLES: dict[str, str] = {"wellbeing_mean": "wellbeing_sd_start", "loneliness_mean": "loneliness_sd_start"}
+REFORM_KEY = "reform.regime"
+
+
+def reform_differences(ts: pd.DataFrame) -> pd.DataFrame:
+    """Per reform (run's regime x ``reform.regime``), seed, day and variable: the reformed run minus the paired
+    run without a reform (``reform.regime`` null, same regime and seed), and the reformed run's ``regime_phase``.
+
+    Reforms to the run's own regime (the rules restarted) are left out. Empty without reformed runs.
+    """
+    cols = ["regime", "reform", "seed", "day", "variable", "diff", "phase"]
+    if REFORM_KEY not in ts.columns or ts.empty:
+        return pd.DataFrame(columns=cols)
+    keys = ["regime", "seed", "day", "variable"]
+    wanted = ts[ts["variable"].isin([*REFORM_VARIABLES, "regime_phase"])]
+    none = wanted[REFORM_KEY] == NULL
+    base = wanted[none].set_index(keys)["value"]
+    reformed = wanted[~none & (wanted[REFORM_KEY] != wanted["regime"])]
+    if reformed.empty or base.empty:
+        return pd.DataFrame(columns=cols)
+    phase = reformed[reformed["variable"] == "regime_phase"].set_index(["regime", REFORM_KEY, "seed", "day"])["value"]
+    out = reformed[reformed["variable"] != "regime_phase"].copy()
+    out["diff"] = out["value"].to_numpy() - base.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
+    out["phase"] = phase.reindex(pd.MultiIndex.from_frame(out[["regime", REFORM_KEY, "seed", "day"]])).to_numpy()
+    return out.rename(columns={REFORM_KEY: "reform"}).dropna(subset=["diff"])[cols].reset_index(drop=True)
+
+
+def reform_trajectory(diffs: pd.DataFrame) -> pd.DataFrame:
+    """Mean paired difference per reform, variable and day over seeds, with its 95 % t interval."""
+    g = diffs.groupby(["regime", "reform", "variable", "day"])["diff"]
+    out = g.agg(mean="mean", sd=lambda x: x.std(ddof=1), n="count").reset_index()
+    half = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1)) * out["sd"].fillna(0) / np.sqrt(out["n"])
+    out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
+    return out.drop(columns="sd")
+
+
+def switch_days(diffs: pd.DataFrame) -> dict[str, float]:
+    """The reform's day and the day it was reversed (NaN if never), read off the reformed run's ``regime_phase``
+    (the row of day d + 1 is the first lived under the rules switched on day d)."""
+    by_day = diffs.groupby("day")["phase"].first()
+    first = {phase: by_day.index[by_day.to_numpy() == phase] for phase in (1, 2)}
+    return {name: float(days.min() - 1) if days.size else float("nan")
+            for name, days in (("reform_day", first[1]), ("back_day", first[2]))}
+
+
+def reform_timing(diffs: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """Per reform and variable: the effect on the day the reform is reversed (the last day if it never is), with
+    its 95 % interval over seeds and the user-level d (over the SD between users at the start, pooled over the
+    no-reform runs); the days from the reform until the mean effect first reaches half that size (to appear);
+    and the days from the reversal until it first falls below half (to fade; NaN if not within the run)."""
+    rows = []
+    base = runs[runs[REFORM_KEY] == NULL] if REFORM_KEY in runs.columns else runs.iloc[:0]
+    for (regime, reform, variable), g in diffs.groupby(["regime", "reform", "variable"]):
+        days = switch_days(g)
+        curve = g.groupby("day")["diff"].mean()
+        at = days["back_day"] if np.isfinite(days["back_day"]) else float(curve.index.max())
+        effect = interval(g.loc[g["day"] == at, "diff"].to_numpy(dtype=float))
+        sd_rows = base[base["regime"] == regime]
+        sd = pooled_sd(sd_rows[REFORM_VARIABLES[variable]].to_numpy(dtype=float),
+                       sd_rows["n_users"].to_numpy(dtype=float)) if len(sd_rows) else float("nan")
+        half = 0.5 * abs(effect["diff"])
+        after = curve[(curve.index > days["reform_day"]) & (curve.index <= at)]
+        reached = after.index[np.abs(after.to_numpy()) >= half]
+        faded = curve[curve.index > at]
+        below = faded.index[np.abs(faded.to_numpy()) < half] if np.isfinite(days["back_day"]) else faded.index[:0]
+        rows.append({"regime": regime, "reform": reform, "variable": variable, **days, "effect_day": at,
+                     "n": effect["n"], "diff": effect["diff"], "ci_low": effect["ci_low"], "ci_high": effect["ci_high"],
+                     "smd_users": effect["diff"] / sd if sd > 0 else float("nan"),
+                     "days_to_half": float(reached.min() - days["reform_day"]) if reached.size else float("nan"),
+                     "days_to_fade_half": float(below.min() - at) if below.size else float("nan")})
+    return pd.DataFrame(rows)

@@ -15,8 +15,8 @@ from typing import Any
 from omegaconf import OmegaConf
 
 from sim.config.packaged import CONF_DIR
-from sim.config.schema import SimConfig
-from sim.config.validate import GROUPS, ConfigError, check_key, check_option, config_from_dict, nested
+from sim.config.schema import RegimeConfig, SimConfig
+from sim.config.validate import GROUPS, ConfigError, build, check_key, check_option, config_from_dict, nested
 
 
 def option(group: str, name: str) -> dict[str, Any]:
@@ -56,3 +56,10 @@ def compose(scenario: str = "municipality", regime: str = "trust_based", seed: A
         regime_keys = data["regime"]
         regime_keys["extra_rules"] = [*regime_keys.get("extra_rules", []), *extra_rules]
     return config_from_dict(data)
+
+
+def reform_regime(cfg: SimConfig) -> RegimeConfig:
+    """The rules a reform switches to: ``conf/regime/<reform.regime>.yaml`` plus ``reform.extra_rules``."""
+    data = option("regime", str(cfg.reform.regime))
+    data["extra_rules"] = [*data.get("extra_rules", []), *cfg.reform.extra_rules]
+    return build(RegimeConfig, data, "reform.regime.")

@@ -53,10 +53,30 @@ RegimeConfig = regime_config()
 
 
 @dataclass
+class ReformConfig:
+    """A reform in mid-run (ODD §7.19): on ``day`` the service switches to the rules of regime ``regime``
+    (a ``conf/regime`` option) plus ``extra_rules``; on ``back_day``, if given, the run's own regime returns.
+
+    Users and workers keep their relationships, state and history across a switch. ``regime: null``
+    (the default) is no reform, the paired counterfactual of a reformed run with the same seed.
+    """
+
+    regime: str | None = field(default=None, metadata={"unit": "regime switched to (a conf/regime option)",
+                                                       "optional": True})
+    day: int | None = field(default=None, metadata={"unit": "day of the switch (0 < day < scenario.days)",
+                                                    "optional": True, "range": (1, 2**31)})
+    back_day: int | None = field(default=None, metadata={
+        "unit": "day the run's own regime returns (day < back_day < scenario.days)", "optional": True,
+        "range": (1, 2**31)})
+    extra_rules: list[Any] = field(default_factory=list, metadata={"plugins": True})
+
+
+@dataclass
 class SimConfig:
-    """The whole run: scenario, regime, parameters and seed."""
+    """The whole run: scenario, regime, parameters, seed, and a reform in mid-run if any."""
 
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     regime: RegimeConfig = field(default_factory=RegimeConfig)
     model: ModelParams = field(default_factory=ModelParams)
     seed: int = p(0, "seed of all random streams", 0, 2**63 - 1)
+    reform: ReformConfig = field(default_factory=ReformConfig)

@@ -58,6 +58,9 @@ def check_value(key: str, value: Any, typ: Any, f: dataclasses.Field) -> Any:
     if f.metadata.get("plugins"):
         return check_plugins(key, value)
     value = plain(value)
+    if value is None and f.metadata.get("optional"):
+        return None
+    typ = next((t for t in typing.get_args(typ) if t is not type(None)), typ) if f.metadata.get("optional") else typ
     if typ is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{key}={value!r}: must be true or false")
@@ -180,10 +183,32 @@ def _cross_checks(cfg: SimConfig) -> None:
         )
 
 
+def _check_reform(cfg: SimConfig) -> None:
+    """``reform.*``: a known regime, its day inside the horizon, the way back after it (ODD §7.19).
+
+    Without ``reform.regime`` there is no reform and the other ``reform`` keys are not used (a sweep over
+    ``reform.regime=null,npm`` shares its days between the reformed runs and their counterfactual)."""
+    r, days = cfg.reform, cfg.scenario.days
+    if r.regime is None:
+        return
+    options = group_options("regime")
+    if r.regime not in options:
+        raise ConfigError(f"reform.regime={r.regime}: unknown regime; allowed: null, {', '.join(options)}")
+    if r.day is None:
+        raise ConfigError(f"reform.day: missing; a reform needs the day it starts (0 < day < scenario.days={days})")
+    if not 0 < r.day < days:
+        raise ConfigError(f"reform.day={r.day!r}: must be in [1, {days - 1}] (after day 0, before the horizon "
+                          f"scenario.days={days})")
+    if r.back_day is not None and not r.day < r.back_day < days:
+        raise ConfigError(f"reform.back_day={r.back_day!r}: must be in [{r.day + 1}, {days - 1}] (after "
+                          f"reform.day={r.day}, before the horizon scenario.days={days})")
+
+
 def config_from_dict(data: dict[str, Any]) -> SimConfig:
     """The validated :class:`SimConfig` for a nested dict (e.g. a resolved Hydra config)."""
     cfg = build(SimConfig, data)
     _cross_checks(cfg)
+    _check_reform(cfg)
     return cfg
 
 

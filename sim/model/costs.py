@@ -82,19 +82,26 @@ def travel_counts(model: Any) -> tuple[float, int]:
 def cost_sek(model: Any) -> dict[str, float]:
     """Every cost part so far, in SEK: ``total``, the parts of :data:`PARTS` and their sub-parts."""
     c = model.params.costs
-    staffed = model.rules.employs_staff
-    staff_rate = c.staff_sek_per_hour / 60.0 if staffed else 0.0
     km, legs = travel_counts(model)
-    years = user_years(model)
+    staff = documentation = systems = 0.0
+    for period, end in zip(model.periods, [*model.periods[1:], None], strict=True):
+        after = model.minutes if end is None else end.minutes_before
+        minutes = {k: v - period.minutes_before.get(k, 0.0) for k, v in after.items()}
+        rate = c.staff_sek_per_hour / 60.0 if period.rules.employs_staff else 0.0
+        staff += rate * sum(minutes.values())
+        documentation += rate * minutes["documentation"]
+        days = (model.day if end is None else end.start) - period.start
+        years = model.users_state.n * max(days, 0) / DAYS_PER_YEAR
+        systems += sum(float(getattr(c, f"{item}_sek_per_user_year")) for item in period.rules.overheads) * years
     out = {
-        "staff": staff_rate * sum(model.minutes.values()),
-        "documentation": staff_rate * model.minutes["documentation"],
+        "staff": staff,
+        "documentation": documentation,
         "car": c.car_sek_per_km * km,
         "transit": c.transit_sek_per_leg * legs,
         "other_providers": c.other_provider_sek_per_hour * sum(model.provider_minutes.values()) / 60.0,
         "elsewhere": c.elsewhere_sek_per_task * model.tasks_elsewhere,
         "decisions": sum(decision_price(c, kind) * n for kind, n in sorted(model.decisions.items())),
-        "systems": sum(float(getattr(c, f"{item}_sek_per_user_year")) for item in model.rules.overheads) * years,
+        "systems": systems,
     }
     out["travel"] = out["car"] + out["transit"]
     out["overhead"] = out["other_providers"] + out["elsewhere"] + out["decisions"] + out["systems"]

@@ -38,6 +38,7 @@ from sim.config.validate import ConfigError, validate
 from sim.model import capacity, costs, dynamics, kernels, reporters
 from sim.model.agents import ServiceUser, SupportWorker
 from sim.model.events import EventLog
+from sim.model.reform import Period, reform_schedule
 from sim.model.visits import Outcome, VisitDraws, Workspace, visit
 from sim.rules import OnlyActivities, RuleSet, VisitBatch, build_rules
 from sim.world import activities as act
@@ -104,8 +105,13 @@ class SIDLModel(mesa.Model):
         self._met_workers: list[np.ndarray] = []  # ... and by which worker id
 
         self.view = RulesView(self)
+        #: The regime in force (``cfg.regime`` until a reform, ODD §7.19) and its rules.
+        self.regime = cfg.regime
         self.rules = build_rules(cfg.regime)
         self.rules.bind(self.view)
+        #: The stretches of days under one regime so far (:class:`sim.model.reform.Period`).
+        self.periods = [Period(0, cfg.regime, self.rules, 0)]
+        self._switches = reform_schedule(cfg)
         self.pending = np.zeros(n, dtype=bool)
         self.pushed_days = np.zeros(n, dtype=int)
         #: Minutes each user's visits ran over their slots, still to come off the user's next visits.
@@ -144,6 +150,8 @@ class SIDLModel(mesa.Model):
 
     # -- the day --------------------------------------------------------------
     def step(self) -> None:
+        if self.day in self._switches:
+            self.switch_regime(*self._switches[self.day])
         if self._budget is not None:
             self._budget.month()
         self.rules.on_day(self.view)
@@ -157,6 +165,22 @@ class SIDLModel(mesa.Model):
         self.day += 1
         self.datacollector.collect(self)
         self.running = self.day < self.cfg.scenario.days
+
+    def switch_regime(self, regime: Any, phase: int = 1) -> None:
+        """From today, the rules of ``regime`` (a :class:`sim.config.schema.RegimeConfig`) are in force.
+
+        Users, workers, relationships and history carry on; the new rules start as on their first day
+        (each draws on from its own stream). ``phase`` is the period's :data:`sim.model.reform.PHASES` index.
+        """
+        self.regime = regime
+        self.rules = build_rules(regime)
+        self.rules.bind(self.view)
+        self.periods.append(Period(self.day, regime, self.rules, phase, dict(self.minutes)))
+
+    @property
+    def phase(self) -> int:
+        """Index in :data:`sim.model.reform.PHASES` of the period in force (the ``regime_phase`` column)."""
+        return self.periods[-1].phase
 
     def bind_daily_steps(self) -> None:
         """Hand the day's compiled steps the model's arrays, stream handles and parameters, once.
@@ -247,7 +271,7 @@ class SIDLModel(mesa.Model):
         return users
 
     def make_batch(self, users: np.ndarray) -> VisitBatch:
-        """Today's SIDL visits to ``users``: each user's regular worker and granted minutes (times the regime's
+        """Today's SIDL visits to ``users``: each user's regular worker and granted minutes (times the ruling regime's
         ``budget_factor``), as the rules have them, less what earlier visits ran over.
 
         The grant is a budget: minutes a visit ran over its slot (``self.owed``) come off the user's next
@@ -255,7 +279,7 @@ class SIDLModel(mesa.Model):
         its slot up to ``model.organisation.visit_minutes_max`` (``batch.longest``).
         """
         s, a = self.users_state, self.assessment
-        minutes = a.visit_minutes[users] * self.cfg.regime.budget_factor
+        minutes = a.visit_minutes[users] * self.regime.budget_factor
         batch = VisitBatch(
             day=self.day, users=users, workers=a.regular[users], minutes=minutes, longest=minutes,
             plan=a.plan[users], goal=a.goal[users], courage=s.courage[users],

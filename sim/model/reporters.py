@@ -42,10 +42,11 @@ def landscape_size(m: mesa.Model) -> np.ndarray:
 
 #: The ``timeseries.parquet`` columns (besides ``day``), in contract order: mean UCLA-3, share
 #: lonely (UCLA-3 >= 6), mean WEMWBS, self-efficacy, active ties per user, shared places usable
-#: alone per user, unmet needs per user, anxiety, alliance with the regular worker.
+#: alone per user, unmet needs per user, anxiety, alliance with the regular worker; and the phase of the
+#: regime in force (0 before a reform or without one, 1 the reform, 2 reversed: ``sim.model.reform.PHASES``).
 TIMESERIES: tuple[str, ...] = (
     "loneliness_mean", "share_lonely", "wellbeing_mean", "self_efficacy_mean", "network_active_mean",
-    "landscape_mean", "unmet_needs_mean", "anxiety_mean", "alliance_mean",
+    "landscape_mean", "unmet_needs_mean", "anxiety_mean", "alliance_mean", "regime_phase",
 )
 
 
@@ -57,6 +58,7 @@ def measure(m: mesa.Model, out: np.ndarray) -> None:
     s = m.users_state
     kernels.daily_means(s.loneliness, s.wellbeing, s.self_efficacy, s.anxiety, s.alliance, s.tie_strength,
                         s.landscape, s.needs, LONELY_AT_LEVEL, m.params.network.active_threshold, out)
+    out[-1] = m.phase
 
 
 class DailyCollector(mesa.DataCollector):

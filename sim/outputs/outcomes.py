@@ -182,6 +182,7 @@ TIMESERIES: tuple[Outcome, ...] = (
     _o("unmet_needs_mean", "Unmet household needs", "tasks waiting per user", "lower", USER),
     _o("anxiety_mean", "Anxiety", "0-1", "lower", USER),
     _o("alliance_mean", "Alliance with the regular worker", "0-1", "higher", USER),
+    _o("regime_phase", "Regime phase", "0 before a reform (or none), 1 reform in force, 2 reversed", None, RUN),
 )
 
 #: Every declaration by name (summary keys and time series variables share no name).

@@ -14,7 +14,7 @@ import platform
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from omegaconf import OmegaConf
 from sim.config.schema import SimConfig
 from sim.model import reporters
 from sim.model.model import SIDLModel
+from sim.model.reform import regime_changes
 from sim.outputs.files import json_text, sha256_bytes, write_json, write_parquet, write_text
 from sim.outputs.store import NOT_RUN, clear_failure, code_fingerprint, record_failure, run_id, why_unfinished
 from sim.outputs.summary import summarise
@@ -89,7 +90,8 @@ class RunResult:
 
     ``timeseries``, ``users`` and ``visits`` are the frames written to ``timeseries.parquet``,
     ``users.parquet`` and ``visits.parquet``; ``wall_seconds`` is the time spent building and
-    running the model (``run.json``'s ``wall_seconds``).
+    running the model (``run.json``'s ``wall_seconds``); ``regime_changes`` the day and regime of each
+    reform switch (``run.json``'s ``regime_changes``, :func:`sim.model.reform.regime_changes`).
     """
 
     config: SimConfig
@@ -98,6 +100,7 @@ class RunResult:
     users: pd.DataFrame
     visits: pd.DataFrame
     wall_seconds: float
+    regime_changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def timed(cfg: SimConfig) -> tuple[SIDLModel, float]:
@@ -111,7 +114,8 @@ def execute(cfg: SimConfig) -> RunResult:
     """Simulate ``cfg`` and keep its results in memory; nothing is written."""
     model, wall = timed(cfg)
     summary = summarise(model)
-    return RunResult(model.cfg, summary, timeseries_frame(model), users_frame(model), model.events.frame(), wall)
+    return RunResult(model.cfg, summary, timeseries_frame(model), users_frame(model), model.events.frame(), wall,
+                     regime_changes(model.periods))
 
 
 def write(result: RunResult, out_dir: str | Path) -> None:
@@ -130,6 +134,7 @@ def write(result: RunResult, out_dir: str | Path) -> None:
         "run_id": run_id(cfg), "code_fingerprint": code_fingerprint(), "files": files,
         "seed": cfg.seed, "regime": cfg.regime.name, "scenario": cfg.scenario.name,
         "versions": versions(), "git_commit": git_commit(), "wall_seconds": round(result.wall_seconds, 3),
+        "regime_changes": result.regime_changes,
     })
     write_text(out / "summary.json", summary_text)
 

@@ -43,10 +43,14 @@ NOT_RUN = "not run yet"
 def run_id(cfg: SimConfig) -> str:
     """Content hash of a resolved config: equal configs, equal ids, whatever the launcher.
 
-    An empty list (``regime.extra_rules`` with no rule of one's own) adds nothing to a config and is
-    left out of the hash, so a config's id is the same as before the key existed.
+    An empty list (``regime.extra_rules`` with no rule of one's own) and the ``reform`` section without a
+    reform add nothing to a config and are left out of the hash, so a config's id is the same as before
+    those keys existed.
     """
-    text = json.dumps(_without_empty_lists(dataclasses.asdict(cfg)), sort_keys=True, separators=(",", ":"))
+    data = dataclasses.asdict(cfg)
+    if cfg.reform.regime is None:
+        del data["reform"]
+    text = json.dumps(_without_empty_lists(data), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:ID_LENGTH]
 
 
@@ -149,8 +153,8 @@ def clear_failure(out: Path) -> None:
     (out / "error.json").unlink(missing_ok=True)
 
 
-def resolver_run_id(scenario: Any, regime: Any, model: Any, seed: Any) -> str:
-    """OmegaConf resolver ``${sim_run_id:${scenario},${regime},${model},${seed}}`` for sweep folders."""
+def resolver_run_id(scenario: Any, regime: Any, model: Any, seed: Any, reform: Any = None) -> str:
+    """OmegaConf resolver ``${sim_run_id:${scenario},${regime},${model},${seed},${reform}}`` for sweep folders."""
     from omegaconf import OmegaConf
 
     from sim.config.validate import config_from_dict
@@ -161,6 +165,8 @@ def resolver_run_id(scenario: Any, regime: Any, model: Any, seed: Any) -> str:
         "model": OmegaConf.to_container(model, resolve=True),
         "seed": seed,
     }
+    if reform is not None:
+        data["reform"] = OmegaConf.to_container(reform, resolve=True)
     return run_id(config_from_dict(data))
 
 

@@ -34,7 +34,7 @@ class RigidPlan(Rule):
     def bind(self, view) -> None:
         super().bind(view)
         self.held = np.zeros(view.n_users, dtype=bool)
-        self.next_push = np.full(view.n_users, self.params.push_every_days)
+        self.next_push = np.full(view.n_users, view.day + self.params.push_every_days)
 
     def on_day(self, view) -> None:
         self.held = self.rng.random(view.n_users) < self.params.strength

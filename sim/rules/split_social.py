@@ -47,7 +47,7 @@ class SplitSocial(Rule):
         n = view.n_users
         self.granted = np.zeros(n, dtype=bool)
         self.applies = self.rng.random(n) < self.params.take_up
-        self.decision_day = np.where(self.applies, self.params.decision_days, -1)  # applicants apply at day 0
+        self.decision_day = np.where(self.applies, view.day + self.params.decision_days, -1)  # apply when it starts
         self.granted_day = np.full(n, -1)
         self.refusals = 0
         self.provided = np.zeros(n)  # the other provider's minutes so far (a session is paid even if empty)
