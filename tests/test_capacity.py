@@ -37,7 +37,7 @@ def test_fit_keeps_the_longest_visits_shortens_them_to_fit_and_leaves_others_alo
 
 def test_a_shortest_visit_longer_than_any_visit_may_run_is_refused():
     with pytest.raises(ConfigError, match="min_visit_minutes"):
-        make_cfg(model__organisation__min_visit_minutes=300.0)
+        make_cfg(model__organisation__min_visit_minutes=300.0, model__organisation__capacity_fit=True)
 
 
 def test_negative_overtime_is_refused():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 
 import pytest
 from hypothesis import given
@@ -32,14 +33,15 @@ def test_defaults_are_valid():
 
 
 def test_every_numeric_parameter_has_unit_and_range():
-    named = {k for k, _, _ in ALL} - {"scenario.name", "regime.name", "regime.extra_rules"}
+    named = {k for k, _, _ in ALL} - {"scenario.name", "regime.name", "regime.extra_rules", "reform.regime",
+                                       "reform.extra_rules"}  # choices by name, not numbers
     named -= {k for k, f, _ in ALL if f.type in (bool, "bool")}  # switches (``enabled``, ``equal_budget``)
     assert named == {k for k, _ in NUMERIC}
     for key, f in NUMERIC:
         assert f.metadata["unit"], key
         lo, hi = f.metadata["range"]
         default = f.default
-        assert lo <= default <= hi, key
+        assert (default is None and f.metadata.get("optional")) or lo <= default <= hi, key
 
 
 @pytest.mark.parametrize("key", PROBS)
@@ -53,6 +55,8 @@ def test_probabilities_outside_unit_interval_are_rejected(key):
 def test_any_value_is_accepted_iff_in_range(entry, value):
     key, f = entry
     typ, _ = leaf_field(key)
+    if f.metadata.get("optional"):  # ``int | None``: null is allowed beside the range
+        typ = next(t for t in typing.get_args(typ) if t is not type(None))
     if typ is int:
         value = round(value)
     lo, hi = f.metadata["range"]

@@ -32,7 +32,7 @@ SHORT: dict[str, list[str]] = {}
 for _name in MODULES:
     SHORT.setdefault(_name.rsplit(".", 1)[-1], []).append(_name)
 #: First parts that are config keys in prose, not modules.
-CONFIG_ROOTS = {"model"}
+CONFIG_ROOTS = {"model", "reform"}  # config sections named like a module
 #: Second parts that make a file name (``places.py``, ``summary.json``), not an attribute.
 FILE_SUFFIXES = {"py", "md", "json", "parquet", "yaml", "yml", "csv", "html", "toml", "txt", "png", "svg"}
 ROLE = re.compile(r":(?:func|meth|class|mod|attr|data|obj):`~?\.?([A-Za-z_][\w.]*?)(?:\(\))?`")

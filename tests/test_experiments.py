@@ -18,6 +18,7 @@ from scipy import stats as sstats
 from sim.analysis import stats
 from sim.analysis.collect import collect
 from sim.config.validate import config_from_dict
+from sim.outputs import outcomes
 from sim.outputs.store import run_id
 
 ROOT = Path(__file__).parent.parent
@@ -103,7 +104,7 @@ def test_collect_gives_one_row_per_run_with_swept_params_and_outcomes(tmp_path):
             "plan_adherence"} <= set(runs.columns)
     assert set(runs["model.talk.talk_share"]) == {0.1, 0.4}
     ts = pd.read_parquet(paths["timeseries"])
-    assert len(ts) == 8 * 41 * 9 and {"run_id", "day", "variable", "value"} <= set(ts.columns)
+    assert len(ts) == 8 * 41 * len(outcomes.TIMESERIES) and {"run_id", "day", "variable", "value"} <= set(ts.columns)
     eff = stats.paired_effects(runs, "loneliness_mean_end")
     assert set(eff["regime"]) == {"car_ban"} and (eff["n"] == 4).all()  # paired on seed x talk_share
 

@@ -160,7 +160,7 @@ def _cross_checks(cfg: SimConfig) -> None:
             f"{org.hours_per_week_mean!r}: must lie between hours_per_week_min "
             f"({org.hours_per_week_min}) and hours_per_week_max ({org.hours_per_week_max})"
         )
-    if org.min_visit_minutes > org.visit_minutes_max:
+    if org.capacity_fit and org.min_visit_minutes > org.visit_minutes_max:
         raise ConfigError(
             f"model.organisation.min_visit_minutes={org.min_visit_minutes!r}: must be <= visit_minutes_max "
             f"({org.visit_minutes_max})"
