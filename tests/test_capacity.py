@@ -53,3 +53,12 @@ def test_sick_days_take_visits_from_the_regular_and_substitutes_or_cancellations
     none = run_model(n_users=60, n_workers=5, days=60, model__organisation__sick_rate=0.3,
                      model__organisation__sick_cover_prob=0.0)
     assert none.visits_substituted == 0 and none.visits_cancelled > sick.visits_cancelled
+
+
+def test_caseload_and_realised_turnover_are_reported_and_follow_the_turnover_rate():
+    from sim.outputs.summary import summarise
+
+    calm = summarise(run_model(n_users=40, n_workers=8, days=365, model__organisation__worker_turnover_per_year=0.0))
+    assert calm["caseload_mean"] == pytest.approx(5.0) and calm["turnover_realised_per_year"] == 0.0
+    busy = summarise(run_model(n_users=40, n_workers=8, days=365, model__organisation__worker_turnover_per_year=0.9))
+    assert 0.5 < busy["turnover_realised_per_year"] < 4.0

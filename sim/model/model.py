@@ -132,6 +132,10 @@ class SIDLModel(mesa.Model):
         self.visits_substituted = 0
         self.sick_worker_days = 0
         self.sick_draw_days = 0
+        #: Workers who left (turnover), worker-days in post and the sum over days of users per worker in post.
+        self.leavers = 0
+        self.worker_post_days = 0
+        self.caseload_sum = 0.0
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
         self.fit_n = 0
         self.events = EventLog()
@@ -229,8 +233,14 @@ class SIDLModel(mesa.Model):
         self.minutes["unscheduled"] += max(contracted - admin - visit_minutes, 0.0)
 
     def _turnover(self) -> None:
+        """Each worker leaves with the daily chance of ``worker_turnover_per_year``; counts leavers, the
+        worker-days in post and the day's caseload (users per worker in post)."""
+        in_post = self.worker_uid.size
+        self.worker_post_days += in_post
+        self.caseload_sum += self.users_state.n / in_post if in_post else 0.0
         if self._leavers():
             for slot in np.flatnonzero(self._leave).tolist():
+                self.leavers += 1
                 self.replace_worker(slot)
 
     # -- visits -------------------------------------------------------------------
