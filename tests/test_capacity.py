@@ -62,3 +62,32 @@ def test_caseload_and_realised_turnover_are_reported_and_follow_the_turnover_rat
     assert calm["caseload_mean"] == pytest.approx(5.0) and calm["turnover_realised_per_year"] == 0.0
     busy = summarise(run_model(n_users=40, n_workers=8, days=365, model__organisation__worker_turnover_per_year=0.9))
     assert 0.5 < busy["turnover_realised_per_year"] < 4.0
+
+
+VACANT = dict(n_users=40, n_workers=6, days=180, model__organisation__worker_turnover_per_year=0.9)
+
+
+def test_vacancies_cancel_visits_under_wait_and_give_them_to_colleagues_under_spread():
+    from sim.outputs.summary import summarise
+
+    base = run_model(**VACANT)
+    wait = run_model(**VACANT, model__organisation__vacancy_days=60, model__organisation__vacancy_cover="wait")
+    spread = run_model(**VACANT, model__organisation__vacancy_days=60, model__organisation__vacancy_cover="spread")
+    assert base.visits_cancelled == 0 and base.visits_substituted == 0 and base.vacant_slot_days == 0
+    assert wait.vacant_slot_days > 0 and wait.visits_cancelled > 0 and wait.visits_substituted == 0
+    assert spread.visits_substituted > 0 and spread.visits_cancelled == 0
+    assert spread.visits_made > wait.visits_made
+    assert summarise(wait)["vacancy_days_per_post_year"] > 0 and summarise(wait)["caseload_mean"] > 40 / 6
+
+
+def test_zero_vacancy_days_are_todays_model_whatever_the_cover():
+    from sim.outputs.summary import summarise
+
+    a = summarise(run_model(**VACANT))
+    b = summarise(run_model(**VACANT, model__organisation__vacancy_cover="wait"))
+    assert a == b and a["vacancy_days_per_post_year"] == 0.0
+
+
+def test_an_unknown_vacancy_cover_is_refused():
+    with pytest.raises(ConfigError, match="vacancy_cover='share'.*spread, wait"):
+        make_cfg(model__organisation__vacancy_cover="share")

@@ -134,6 +134,10 @@ class SIDLModel(mesa.Model):
         self.sick_draw_days = 0
         #: Workers who left (turnover), worker-days in post and the sum over days of users per worker in post.
         self.leavers = 0
+        #: Day each slot's replacement starts after a leaver (ODD §7.17, ``vacancy_days``); the slot is empty till then.
+        self.vacant_until = np.zeros(n_workers, dtype=np.int64)
+        self.vacant = np.zeros(n_workers, dtype=bool)
+        self.vacant_slot_days = 0
         self.worker_post_days = 0
         self.caseload_sum = 0.0
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
@@ -224,7 +228,7 @@ class SIDLModel(mesa.Model):
     def _working_day(self, visit_minutes: float) -> None:
         """Staff are paid for meetings and admin every working day, and for their funded contracted time
         (``staff_factor`` of it): what visits (``visit_minutes`` today) and admin leave of it is unscheduled."""
-        org, n_workers = self.params.organisation, self.worker_uid.size
+        org, n_workers = self.params.organisation, self.worker_uid.size - int(self.vacant.sum())
         admin = n_workers * org.admin_minutes_per_day
         self.minutes["admin"] += admin
         contracted = self.staff_factor * n_workers * org.working_minutes_per_day
@@ -234,14 +238,22 @@ class SIDLModel(mesa.Model):
 
     def _turnover(self) -> None:
         """Each worker leaves with the daily chance of ``worker_turnover_per_year``; counts leavers, the
-        worker-days in post and the day's caseload (users per worker in post)."""
-        in_post = self.worker_uid.size
-        self.worker_post_days += in_post
-        self.caseload_sum += self.users_state.n / in_post if in_post else 0.0
+        worker-days in post and the day's caseload (users per worker in post). With ``vacancy_days`` a
+        leaver's slot stays empty that many days (its replacement is hired at once but starts then); an
+        empty slot does not leave again."""
+        vacancy = self.params.organisation.vacancy_days
+        if vacancy:
+            self.vacant &= self.vacant_until > self.day
         if self._leavers():
-            for slot in np.flatnonzero(self._leave).tolist():
+            for slot in np.flatnonzero(self._leave & ~self.vacant).tolist():
                 self.leavers += 1
                 self.replace_worker(slot)
+                if vacancy:
+                    self.vacant[slot], self.vacant_until[slot] = True, self.day + vacancy
+        in_post = self.worker_uid.size - int(self.vacant.sum())
+        self.vacant_slot_days += self.worker_uid.size - in_post
+        self.worker_post_days += in_post
+        self.caseload_sum += self.users_state.n / in_post if in_post else 0.0
 
     # -- visits -------------------------------------------------------------------
     def _due(self) -> np.ndarray:
@@ -276,6 +288,9 @@ class SIDLModel(mesa.Model):
         self.owed[users] -= repaid
         batch.minutes = slot - repaid
         made = (repaid == 0) | (batch.minutes > 0)
+        if self.vacant.any():
+            spread = float(self.params.organisation.vacancy_cover == "spread")
+            made &= self._cover(batch, self.vacant, ~self.vacant, spread, self.streams["vacancy"])
         if self.params.organisation.sick_rate > 0:
             made &= self._sick_cover(batch)
         if self.params.organisation.capacity_fit:
@@ -288,21 +303,27 @@ class SIDLModel(mesa.Model):
                           courage=batch.courage[made])
 
     def _sick_cover(self, batch: VisitBatch) -> np.ndarray:
-        """Workers off sick today (``sick_rate``, stream ``sickness``, ODD §7.17): each of their visits is covered
-        by a healthy colleague drawn at random (not the regular: a non-regular visit) with ``sick_cover_prob``,
-        else cancelled. Changes ``batch.workers`` in place and returns the visits kept."""
-        org, g, n_workers = self.params.organisation, self.streams["sickness"], self.worker_uid.size
-        sick = g.random(n_workers) < org.sick_rate
-        cover, pick = g.random(batch.size), g.random(batch.size)
-        self.sick_worker_days += int(sick.sum())
+        """Workers off sick today (``sick_rate``, stream ``sickness``, ODD §7.17): their visits are covered with
+        ``sick_cover_prob`` by a colleague at work (:meth:`_cover`), else cancelled; returns the visits kept."""
+        org, g = self.params.organisation, self.streams["sickness"]
+        sick = g.random(self.worker_uid.size) < org.sick_rate
+        self.sick_worker_days += int((sick & ~self.vacant).sum())
         self.sick_draw_days += 1
-        healthy = np.flatnonzero(~sick)
-        hit = (batch.workers >= 0) & np.append(sick, False)[batch.workers]
-        if healthy.size == 0:
+        return self._cover(batch, sick, ~(sick | self.vacant), org.sick_cover_prob, g)
+
+    def _cover(self, batch: VisitBatch, away: np.ndarray, at_work: np.ndarray, cover_prob: float,
+               g: np.random.Generator) -> np.ndarray:
+        """Visits booked to workers ``away`` (off sick, or an empty slot) are each covered, with ``cover_prob``, by
+        a colleague ``at_work`` drawn at random from ``g`` (not the regular: a non-regular visit), else cancelled.
+        Changes ``batch.workers`` in place, counts substituted and cancelled visits, returns the visits kept."""
+        cover, pick = g.random(batch.size), g.random(batch.size)
+        present = np.flatnonzero(at_work)
+        hit = (batch.workers >= 0) & np.append(away, False)[batch.workers]
+        if present.size == 0:
             cover[:] = 1.0
-        covered = hit & (cover < org.sick_cover_prob)
+        covered = hit & (cover < cover_prob)
         if covered.any():
-            batch.workers = np.where(covered, healthy[(pick * healthy.size).astype(int) % max(healthy.size, 1)],
+            batch.workers = np.where(covered, present[(pick * present.size).astype(int) % max(present.size, 1)],
                                      batch.workers)
         self.visits_substituted += int(covered.sum())
         self.visits_cancelled += int((hit & ~covered).sum())

@@ -126,6 +126,7 @@ SUMMARY: tuple[Outcome, ...] = (
     _o("sick_days_share", "Sick days", "share of worker-days with visits, 0-1", None, WORK),
     _o("caseload_mean", "Caseload", "users per worker in post, mean over days", None, WORK),
     _o("turnover_realised_per_year", "Turnover realised", "leavers per worker-post-year", None, WORK),
+    _o("vacancy_days_per_post_year", "Vacancy", "days a slot is empty per post and year", "lower", WORK),
     _o("overtime_hours_per_worker_year", "Overtime", "hours per worker and year", "lower", WORK),
     _o("outside_activities_per_user_month", "Activities outside the home", "activities per user and month",
        "higher", USER),

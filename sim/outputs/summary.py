@@ -121,6 +121,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "sick_days_share": _ratio(m.sick_worker_days, m.worker_uid.size * m.sick_draw_days),
         "caseload_mean": _ratio(m.caseload_sum, m.day),
         "turnover_realised_per_year": _ratio(m.leavers, m.worker_post_days / 365.25),
+        "vacancy_days_per_post_year": _ratio(m.vacant_slot_days, m.worker_uid.size * m.day / 365.25),
         "overtime_hours_per_worker_year": _ratio(m.overtime_minutes / 60.0, m.worker_uid.size * days / 365.25),
         "outside_activities_per_user_month": _ratio(act.OUTSIDE[activity].sum(), user_months),
         "social_activities_per_user_month": _ratio(act.IS_SOCIAL[activity].sum(), user_months),

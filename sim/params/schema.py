@@ -254,6 +254,9 @@ class Organisation:
                                  "shorter is cancelled, minutes (est.)", 0.0, 600.0)
     sick_rate: float = prob(0.0, "share of working days a worker is off sick (0: off)")
     sick_cover_prob: float = prob(0.7, "chance a healthy colleague covers a sick worker's visit, else cancelled")
+    vacancy_days: int = p(0, "days a leaver's slot stays empty before the replacement starts (0: at once, est.)",
+                          0, 365)
+    vacancy_cover: str = "spread"
     move_threshold: float = prob(0.3, "courage below which a visit is moved to a better day")
     max_move_days: int = p(2, "days a visit may be pushed back within its week", 0, 6)
     plan_items: int = p(6, "activities written into the formal plan (the last one its goal)", 1, 20)
@@ -265,6 +268,8 @@ class Organisation:
 DECISION_KINDS: tuple[str, ...] = ("assessment", "review", "application")
 #: Overhead items a rule may need (``Rule.overheads``), each priced by ``model.costs.<item>_sek_per_user_year``.
 OVERHEAD_ITEMS: tuple[str, ...] = ("monitoring_system",)
+#: What happens to the visits of an empty slot (``model.organisation.vacancy_cover``, ODD §7.17).
+VACANCY_COVER: tuple[str, ...] = ("spread", "wait")
 
 
 @dataclass
