@@ -91,3 +91,32 @@ def test_zero_vacancy_days_are_todays_model_whatever_the_cover():
 def test_an_unknown_vacancy_cover_is_refused():
     with pytest.raises(ConfigError, match="vacancy_cover='share'.*spread, wait"):
         make_cfg(model__organisation__vacancy_cover="share")
+
+
+BUSY = dict(n_users=60, n_workers=3, days=365, model__organisation__working_minutes_per_day=300.0,
+            model__organisation__worker_turnover_per_year=0.3)
+
+
+def test_overload_raises_turnover_when_the_workload_effect_is_on():
+    on = run_model(**BUSY, model__organisation__turnover_workload_effect=2.0)
+    assert on._load.max() > 0.5
+    leavers = [sum(run_model(**BUSY, seed=s, model__organisation__turnover_workload_effect=e).leavers
+                   for s in range(4)) for e in (0.0, 2.0)]
+    assert leavers[1] > 1.5 * leavers[0]
+
+
+def test_rules_that_take_discretion_raise_turnover_only_with_the_discretion_effect():
+    from sim.outputs.summary import summarise
+    from sim.rules import REGISTRY, RuleSet
+
+    assert RuleSet([REGISTRY["rigid_plan"]()]).takes_discretion
+    assert not RuleSet([REGISTRY["rotation"]()]).takes_discretion
+    rigid = dict(n_users=30, n_workers=5, days=365, regime__rigid_plan__enabled=True,
+                 model__organisation__worker_turnover_per_year=0.3)
+    leavers = [sum(run_model(**rigid, seed=s, model__organisation__turnover_discretion_effect=e).leavers
+                   for s in range(4)) for e in (0.0, 3.0)]
+    assert leavers[1] > 2 * leavers[0]
+    a = summarise(run_model(n_users=30, n_workers=5, days=120))
+    b = summarise(run_model(n_users=30, n_workers=5, days=120, model__organisation__workload_memory_days=7,
+                            model__organisation__turnover_discretion_effect=3.0))
+    assert a == b

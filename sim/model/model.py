@@ -183,6 +183,13 @@ class SIDLModel(mesa.Model):
         p_day = chance_per_day(self.params.organisation.worker_turnover_per_year)
         self._leave = np.zeros(self.worker_uid.size, dtype=bool)
         self._leavers = partial(kernels.chances, self.streams.handle("turnover"), p_day, self._leave)
+        org = self.params.organisation
+        self._p_leave = p_day * (1.0 + org.turnover_discretion_effect * self.rules.takes_discretion)
+        self._responsive = org.turnover_workload_effect > 0 or self._p_leave != p_day
+        if not hasattr(self, "_load"):
+            #: Each slot's overload (booked / contracted day - 1, at least 0) on its last days with visits.
+            self._load = np.zeros((org.workload_memory_days, self.worker_uid.size))
+            self._load_days = np.zeros(self.worker_uid.size, dtype=np.int64)
 
     def run(self, days: int | None = None) -> None:
         """Step ``days`` days (by default the scenario's horizon, ``scenario.days``)."""
@@ -219,6 +226,8 @@ class SIDLModel(mesa.Model):
         self._workers[slot] = SupportWorker(self, slot)
         self.worker_uid[slot] = self._workers[slot].unique_id
         self.worker_skill[slot] = self._draw_skill()
+        self._load[:, slot] = 0.0
+        self._load_days[slot] = 0
 
     def _draw_skill(self) -> float:
         """A new worker's skill at building alliances: lognormal, sd ``relation.worker_sd``, mean 1."""
@@ -244,7 +253,7 @@ class SIDLModel(mesa.Model):
         vacancy = self.params.organisation.vacancy_days
         if vacancy:
             self.vacant &= self.vacant_until > self.day
-        if self._leavers():
+        if self._leaving():
             for slot in np.flatnonzero(self._leave & ~self.vacant).tolist():
                 self.leavers += 1
                 self.replace_worker(slot)
@@ -254,6 +263,35 @@ class SIDLModel(mesa.Model):
         self.vacant_slot_days += self.worker_uid.size - in_post
         self.worker_post_days += in_post
         self.caseload_sum += self.users_state.n / in_post if in_post else 0.0
+
+    def _leaving(self) -> int:
+        """Draw today's leavers into ``self._leave``. With the turnover responses on (ODD §7.17) each worker's
+        chance is ``p_day`` × (1 + workload effect × mean overload) × (1 + discretion effect × the rules take
+        discretion), drawn as the most likely worker's chance from stream ``turnover`` (as without them) thinned
+        by stream ``turnover_response``."""
+        if not self._responsive:
+            return self._leavers()
+        org = self.params.organisation
+        filled = np.minimum(self._load_days, self._load.shape[0])
+        overload = np.divide(self._load.sum(axis=0), filled, out=np.zeros(filled.size), where=filled > 0)
+        p = self._p_leave * (1.0 + org.turnover_workload_effect * overload)
+        top = min(float(p.max()), 1.0)
+        if not kernels.chances(self.streams.handle("turnover"), top, self._leave):
+            return 0
+        self._leave &= self.streams["turnover_response"].random(p.size) * top < p
+        return int(self._leave.sum())
+
+    def _record_load(self, batch: VisitBatch, made: np.ndarray) -> None:
+        """Each slot's overload today: booked minutes (visits, travel to the home, documentation) over the
+        contracted day less admin, less 1, at least 0 (ODD §7.17)."""
+        org, n_workers = self.params.organisation, self.worker_uid.size
+        w = np.where(made & (batch.workers >= 0), batch.workers, n_workers)
+        booked = np.bincount(w, batch.minutes + org.between_visits_minutes + org.documentation_minutes,
+                             minlength=n_workers + 1)[:n_workers]
+        day = max(org.working_minutes_per_day - org.admin_minutes_per_day, 1.0)
+        row = self._load_days % self._load.shape[0]
+        self._load[row, np.arange(n_workers)] = np.maximum(booked / day - 1.0, 0.0)
+        self._load_days += 1
 
     # -- visits -------------------------------------------------------------------
     def _due(self) -> np.ndarray:
@@ -293,6 +331,8 @@ class SIDLModel(mesa.Model):
             made &= self._cover(batch, self.vacant, ~self.vacant, spread, self.streams["vacancy"])
         if self.params.organisation.sick_rate > 0:
             made &= self._sick_cover(batch)
+        if self.params.organisation.turnover_workload_effect > 0:
+            self._record_load(batch, made)
         if self.params.organisation.capacity_fit:
             made &= self._fit(batch, made)
         batch.longest = np.maximum(batch.minutes, self.params.organisation.visit_minutes_max)

@@ -262,6 +262,11 @@ class Organisation:
     plan_items: int = p(6, "activities written into the formal plan (the last one its goal)", 1, 20)
     plan_review_days: int = p(365, "days between plan reviews / renewed decisions", 1, 3650)
     worker_turnover_per_year: float = prob(0.10, "share of workers who leave per year")
+    turnover_workload_effect: float = p(0.0, "relative rise of the daily leaving chance per unit of mean overload "
+                                        "(booked / contracted day - 1, at least 0; 0: off, est.)", 0.0, 10.0)
+    turnover_discretion_effect: float = p(0.0, "relative rise of the daily leaving chance under rules that take "
+                                          "the worker's discretion (0: off, est.)", 0.0, 10.0)
+    workload_memory_days: int = p(91, "days with visits over which a worker's overload is averaged, days", 1, 3650)
 
 
 #: Kinds of decision the cost model prices, each by ``model.costs.<kind>_sek_per_decision``.
