@@ -156,6 +156,7 @@ SUMMARY: tuple[Outcome, ...] = (
        SEK_UY + ": other providers, tasks done elsewhere, decisions, systems", "lower", COST),
     _o("cost_documentation_sek_per_user_year", "Documentation cost", SEK_UY + ", part of the staff cost", "lower",
        COST),
+    _o("cost_overtime_sek_per_user_year", "Overtime premium", SEK_UY + ", part of the staff cost", "lower", COST),
     _o("cost_car_sek_per_user_year", "Car cost", SEK_UY + ", part of the travel cost", None, COST),
     _o("cost_transit_sek_per_user_year", "Public-transport cost", SEK_UY + ", part of the travel cost", None, COST),
     _o("cost_other_providers_sek_per_user_year", "Other providers' cost",

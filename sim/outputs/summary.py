@@ -140,6 +140,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "cost_travel_sek_per_user_year": cost["travel"],
         "cost_overhead_sek_per_user_year": cost["overhead"],
         "cost_documentation_sek_per_user_year": cost["documentation"],
+        "cost_overtime_sek_per_user_year": cost["overtime"],
         "cost_car_sek_per_user_year": cost["car"],
         "cost_transit_sek_per_user_year": cost["transit"],
         "cost_other_providers_sek_per_user_year": cost["other_providers"],

@@ -288,6 +288,7 @@ class Costs:
     car_sek_per_km: float = p(2.5, "SEK per km driven by the worker (with the user and between homes)", 0.0, 100.0)
     transit_sek_per_leg: float = p(35.0, "SEK per one-way public-transport leg the worker rides with a user "
                                    "(the worker's fare)", 0.0, 1_000.0)
+    overtime_premium: float = p(1.5, "pay for an overtime minute as a multiple of the staff price (est.)", 1.0, 3.0)
     monitoring_system_sek_per_user_year: float = p(1500.0, "SEK per user-year for a time-monitoring system, where "
                                                    "an active rule needs one", 0.0, 100_000.0)
     assessment_sek_per_decision: float = p(4000.0, "SEK per needs assessment and decision", 0.0, 100_000.0)
