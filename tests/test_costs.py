@@ -47,13 +47,15 @@ def key(part: str) -> str:
 
 
 def test_every_price_is_a_declared_parameter_with_a_range_and_every_priced_item_has_its_price():
-    prices = [f for f in dataclasses.fields(Costs) if f.type in ("float", float)]
+    prices = [f for f in dataclasses.fields(Costs) if f.type in ("float", float) and f.name != "overtime_premium"]
     assert {f.name for f in prices} == {*PRICED, "budget_sek_per_user_year"}
     assert all(f.metadata["range"][0] == 0.0 and f.metadata["unit"] for f in prices)
     fields = {f.name for f in prices}
     assert {f"{kind}_sek_per_decision" for kind in DECISION_KINDS} <= fields
     assert {f"{item}_sek_per_user_year" for item in OVERHEAD_ITEMS} <= fields
     assert all(set(cls.overheads) <= set(OVERHEAD_ITEMS) for cls in REGISTRY.values())
+    premium = next(f for f in dataclasses.fields(Costs) if f.name == "overtime_premium")  # a multiple, not a price
+    assert premium.metadata["range"][0] == 1.0 and premium.metadata["unit"]
 
 
 @pytest.mark.parametrize("regime", ["trust_based", "npm", "car_ban", "no_support"])
@@ -257,3 +259,18 @@ def test_every_cost_key_is_declared_with_its_unit():
     cost_keys = [o for o in outcomes.SUMMARY if o.name.startswith("cost_")]
     assert {o.name for o in cost_keys} == {key(p) for p in ("total", *costs.PARTS, *sum(costs.PARTS.values(), ()))}
     assert all("SEK per user-year" in o.unit and o.group == outcomes.COST for o in cost_keys)
+
+
+def test_overtime_is_priced_at_the_premium_and_stays_inside_the_staff_cost():
+    from sim.model import costs as cost_model
+    from tests.conftest import run_model
+
+    full = dict(n_users=120, n_workers=2, days=28, model__organisation__working_minutes_per_day=240.0,
+                model__organisation__capacity_fit=True)
+    m = run_model(**full)
+    c = cost_model.cost_sek(m)
+    assert m.overtime_minutes > 0
+    assert c["overtime"] == pytest.approx(377.0 / 60.0 * 0.5 * m.overtime_minutes)
+    assert c["total"] == pytest.approx(c["staff"] + c["travel"] + c["overhead"])
+    flat = cost_model.cost_sek(run_model(**full, model__costs__overtime_premium=1.0))
+    assert flat["overtime"] == 0.0 and flat["staff"] == pytest.approx(c["staff"] - c["overtime"])

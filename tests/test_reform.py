@@ -153,3 +153,13 @@ def test_timing_reads_half_life_off_a_known_curve():
     assert row["reform_day"] == 20 and row["back_day"] == 60 and row["diff"] == pytest.approx(-4.0)
     assert row["days_to_half"] == 20 and row["days_to_fade_half"] == 7  # 4 e^{-t/10} < 2 first at t = 7
     assert row["smd_users"] == pytest.approx(-0.5)
+
+
+def test_turnover_follows_the_discretion_of_the_rules_in_force():
+    m = SIDLModel(sim.configure("classroom", "trust_based", seed=2, overrides={
+        "scenario.days": 60, "reform.regime": "time_monitoring", "reform.day": 20,
+        "model.organisation.turnover_discretion_effect": 1.0}))
+    m.run(20)
+    before = m._p_leave
+    m.run(1)
+    assert m._p_leave == pytest.approx(2 * before)

@@ -3,7 +3,9 @@
 Every price is a parameter (``model.costs``). The parts:
 
 - **staff**: every paid minute of the SIDL workforce (each category of ``SIDLModel.minutes``, whatever
-  categories it holds) at ``staff_sek_per_hour``; documentation is shown apart as a sub-part. A regime
+  categories it holds) at ``staff_sek_per_hour``; documentation is shown apart as a sub-part, and so is the
+  premium on overtime minutes (``SIDLModel.overtime_minutes``, ODD §7.17) above that price
+  (``overtime_premium`` − 1). A regime
   whose rules employ no workforce (``Rule.employs_staff``: no service is given) pays no staff;
 - **travel**: the km the worker drives (with the user, from the event log's car trips, and between
   homes, one drive per SIDL visit) at ``car_sek_per_km``, and the worker's public-transport fares,
@@ -34,9 +36,10 @@ from sim.world.places import CAR, TRANSIT
 MONTH_DAYS = 30
 DAYS_PER_YEAR = 365.25
 #: The cost parts in SEK (:func:`cost_sek`): the three top-level parts sum to ``total``; the sub-parts of each
-#: part are listed under it (documentation is part of staff and has no sibling: the rest of staff is the rest).
+#: part are listed under it (documentation and the overtime premium are parts of staff; the rest of staff is the
+#: rest).
 PARTS: dict[str, tuple[str, ...]] = {
-    "staff": ("documentation",),
+    "staff": ("documentation", "overtime"),
     "travel": ("car", "transit"),
     "overhead": ("other_providers", "elsewhere", "decisions", "systems"),
 }
@@ -93,9 +96,11 @@ def cost_sek(model: Any) -> dict[str, float]:
         days = (model.day if end is None else end.start) - period.start
         years = model.users_state.n * max(days, 0) / DAYS_PER_YEAR
         systems += sum(float(getattr(c, f"{item}_sek_per_user_year")) for item in period.rules.overheads) * years
+    overtime = c.staff_sek_per_hour / 60.0 * (c.overtime_premium - 1.0) * model.overtime_minutes
     out = {
-        "staff": staff,
+        "staff": staff + overtime,
         "documentation": documentation,
+        "overtime": overtime,
         "car": c.car_sek_per_km * km,
         "transit": c.transit_sek_per_leg * legs,
         "other_providers": c.other_provider_sek_per_hour * sum(model.provider_minutes.values()) / 60.0,

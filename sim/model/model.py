@@ -138,6 +138,14 @@ class SIDLModel(mesa.Model):
         self.visits_substituted = 0
         self.sick_worker_days = 0
         self.sick_draw_days = 0
+        #: Workers who left (turnover), worker-days in post and the sum over days of users per worker in post.
+        self.leavers = 0
+        #: Day each slot's replacement starts after a leaver (ODD §7.17, ``vacancy_days``); the slot is empty till then.
+        self.vacant_until = np.zeros(n_workers, dtype=np.int64)
+        self.vacant = np.zeros(n_workers, dtype=bool)
+        self.vacant_slot_days = 0
+        self.worker_post_days = 0
+        self.caseload_sum = 0.0
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
         self.fit_n = 0
         self.events = EventLog()
@@ -175,7 +183,16 @@ class SIDLModel(mesa.Model):
         self.regime = regime
         self.rules = build_rules(regime)
         self.rules.bind(self.view)
+        self._turnover_hazard()
         self.periods.append(Period(self.day, regime, self.rules, phase, dict(self.minutes)))
+
+    def _turnover_hazard(self) -> None:
+        """Each worker's base chance a day of leaving under the rules in force (``turnover_discretion_effect``
+        where they take discretion, ODD §7.17), and whether turnover responds at all."""
+        org = self.params.organisation
+        p_day = chance_per_day(org.worker_turnover_per_year)
+        self._p_leave = p_day * (1.0 + org.turnover_discretion_effect * self.rules.takes_discretion)
+        self._responsive = org.turnover_workload_effect > 0 or self._p_leave != p_day
 
     @property
     def phase(self) -> int:
@@ -199,6 +216,12 @@ class SIDLModel(mesa.Model):
         p_day = chance_per_day(self.params.organisation.worker_turnover_per_year)
         self._leave = np.zeros(self.worker_uid.size, dtype=bool)
         self._leavers = partial(kernels.chances, self.streams.handle("turnover"), p_day, self._leave)
+        org = self.params.organisation
+        self._turnover_hazard()
+        if not hasattr(self, "_load"):
+            #: Each slot's overload (booked / contracted day - 1, at least 0) on its last days with visits.
+            self._load = np.zeros((org.workload_memory_days, self.worker_uid.size))
+            self._load_days = np.zeros(self.worker_uid.size, dtype=np.int64)
 
     def run(self, days: int | None = None) -> None:
         """Step ``days`` days (by default the scenario's horizon, ``scenario.days``)."""
@@ -235,6 +258,8 @@ class SIDLModel(mesa.Model):
         self._workers[slot] = SupportWorker(self, slot)
         self.worker_uid[slot] = self._workers[slot].unique_id
         self.worker_skill[slot] = self._draw_skill()
+        self._load[:, slot] = 0.0
+        self._load_days[slot] = 0
 
     def _draw_skill(self) -> float:
         """A new worker's skill at building alliances: lognormal, sd ``relation.worker_sd``, mean 1."""
@@ -244,7 +269,7 @@ class SIDLModel(mesa.Model):
     def _working_day(self, visit_minutes: float) -> None:
         """Staff are paid for meetings and admin every working day, and for their funded contracted time
         (``staff_factor`` of it): what visits (``visit_minutes`` today) and admin leave of it is unscheduled."""
-        org, n_workers = self.params.organisation, self.worker_uid.size
+        org, n_workers = self.params.organisation, self.worker_uid.size - int(self.vacant.sum())
         admin = n_workers * org.admin_minutes_per_day
         self.minutes["admin"] += admin
         contracted = self.staff_factor * n_workers * org.working_minutes_per_day
@@ -253,9 +278,52 @@ class SIDLModel(mesa.Model):
         self.minutes["unscheduled"] += max(contracted - admin - visit_minutes, 0.0)
 
     def _turnover(self) -> None:
-        if self._leavers():
-            for slot in np.flatnonzero(self._leave).tolist():
+        """Each worker leaves with the daily chance of ``worker_turnover_per_year``; counts leavers, the
+        worker-days in post and the day's caseload (users per worker in post). With ``vacancy_days`` a
+        leaver's slot stays empty that many days (its replacement is hired at once but starts then); an
+        empty slot does not leave again."""
+        vacancy = self.params.organisation.vacancy_days
+        if vacancy:
+            self.vacant &= self.vacant_until > self.day
+        if self._leaving():
+            for slot in np.flatnonzero(self._leave & ~self.vacant).tolist():
+                self.leavers += 1
                 self.replace_worker(slot)
+                if vacancy:
+                    self.vacant[slot], self.vacant_until[slot] = True, self.day + vacancy
+        in_post = self.worker_uid.size - int(self.vacant.sum())
+        self.vacant_slot_days += self.worker_uid.size - in_post
+        self.worker_post_days += in_post
+        self.caseload_sum += self.users_state.n / in_post if in_post else 0.0
+
+    def _leaving(self) -> int:
+        """Draw today's leavers into ``self._leave``. With the turnover responses on (ODD §7.17) each worker's
+        chance is ``p_day`` × (1 + workload effect × mean overload) × (1 + discretion effect × the rules take
+        discretion), drawn as the most likely worker's chance from stream ``turnover`` (as without them) thinned
+        by stream ``turnover_response``."""
+        if not self._responsive:
+            return self._leavers()
+        org = self.params.organisation
+        filled = np.minimum(self._load_days, self._load.shape[0])
+        overload = np.divide(self._load.sum(axis=0), filled, out=np.zeros(filled.size), where=filled > 0)
+        p = self._p_leave * (1.0 + org.turnover_workload_effect * overload)
+        top = min(float(p.max()), 1.0)
+        if not kernels.chances(self.streams.handle("turnover"), top, self._leave):
+            return 0
+        self._leave &= self.streams["turnover_response"].random(p.size) * top < p
+        return int(self._leave.sum())
+
+    def _record_load(self, batch: VisitBatch, made: np.ndarray) -> None:
+        """Each slot's overload today: booked minutes (visits, travel to the home, documentation) over the
+        contracted day less admin, less 1, at least 0 (ODD §7.17)."""
+        org, n_workers = self.params.organisation, self.worker_uid.size
+        w = np.where(made & (batch.workers >= 0), batch.workers, n_workers)
+        booked = np.bincount(w, batch.minutes + org.between_visits_minutes + org.documentation_minutes,
+                             minlength=n_workers + 1)[:n_workers]
+        day = max(org.working_minutes_per_day - org.admin_minutes_per_day, 1.0)
+        row = self._load_days % self._load.shape[0]
+        self._load[row, np.arange(n_workers)] = np.maximum(booked / day - 1.0, 0.0)
+        self._load_days += 1
 
     # -- visits -------------------------------------------------------------------
     def _due(self) -> np.ndarray:
@@ -290,8 +358,13 @@ class SIDLModel(mesa.Model):
         self.owed[users] -= repaid
         batch.minutes = slot - repaid
         made = (repaid == 0) | (batch.minutes > 0)
+        if self.vacant.any():
+            spread = float(self.params.organisation.vacancy_cover == "spread")
+            made &= self._cover(batch, self.vacant, ~self.vacant, spread, self.streams["vacancy"])
         if self.params.organisation.sick_rate > 0:
             made &= self._sick_cover(batch)
+        if self.params.organisation.turnover_workload_effect > 0:
+            self._record_load(batch, made)
         if self.params.organisation.capacity_fit:
             made &= self._fit(batch, made)
         batch.longest = np.maximum(batch.minutes, self.params.organisation.visit_minutes_max)
@@ -302,21 +375,27 @@ class SIDLModel(mesa.Model):
                           courage=batch.courage[made])
 
     def _sick_cover(self, batch: VisitBatch) -> np.ndarray:
-        """Workers off sick today (``sick_rate``, stream ``sickness``, ODD §7.17): each of their visits is covered
-        by a healthy colleague drawn at random (not the regular: a non-regular visit) with ``sick_cover_prob``,
-        else cancelled. Changes ``batch.workers`` in place and returns the visits kept."""
-        org, g, n_workers = self.params.organisation, self.streams["sickness"], self.worker_uid.size
-        sick = g.random(n_workers) < org.sick_rate
-        cover, pick = g.random(batch.size), g.random(batch.size)
-        self.sick_worker_days += int(sick.sum())
+        """Workers off sick today (``sick_rate``, stream ``sickness``, ODD §7.17): their visits are covered with
+        ``sick_cover_prob`` by a colleague at work (:meth:`_cover`), else cancelled; returns the visits kept."""
+        org, g = self.params.organisation, self.streams["sickness"]
+        sick = g.random(self.worker_uid.size) < org.sick_rate
+        self.sick_worker_days += int((sick & ~self.vacant).sum())
         self.sick_draw_days += 1
-        healthy = np.flatnonzero(~sick)
-        hit = (batch.workers >= 0) & np.append(sick, False)[batch.workers]
-        if healthy.size == 0:
+        return self._cover(batch, sick, ~(sick | self.vacant), org.sick_cover_prob, g)
+
+    def _cover(self, batch: VisitBatch, away: np.ndarray, at_work: np.ndarray, cover_prob: float,
+               g: np.random.Generator) -> np.ndarray:
+        """Visits booked to workers ``away`` (off sick, or an empty slot) are each covered, with ``cover_prob``, by
+        a colleague ``at_work`` drawn at random from ``g`` (not the regular: a non-regular visit), else cancelled.
+        Changes ``batch.workers`` in place, counts substituted and cancelled visits, returns the visits kept."""
+        cover, pick = g.random(batch.size), g.random(batch.size)
+        present = np.flatnonzero(at_work)
+        hit = (batch.workers >= 0) & np.append(away, False)[batch.workers]
+        if present.size == 0:
             cover[:] = 1.0
-        covered = hit & (cover < org.sick_cover_prob)
+        covered = hit & (cover < cover_prob)
         if covered.any():
-            batch.workers = np.where(covered, healthy[(pick * healthy.size).astype(int) % max(healthy.size, 1)],
+            batch.workers = np.where(covered, present[(pick * present.size).astype(int) % max(present.size, 1)],
                                      batch.workers)
         self.visits_substituted += int(covered.sum())
         self.visits_cancelled += int((hit & ~covered).sum())

@@ -254,17 +254,27 @@ class Organisation:
                                  "shorter is cancelled, minutes (est.)", 0.0, 600.0)
     sick_rate: float = prob(0.0, "share of working days a worker is off sick (0: off)")
     sick_cover_prob: float = prob(0.7, "chance a healthy colleague covers a sick worker's visit, else cancelled")
+    vacancy_days: int = p(0, "days a leaver's slot stays empty before the replacement starts (0: at once, est.)",
+                          0, 365)
+    vacancy_cover: str = "spread"
     move_threshold: float = prob(0.3, "courage below which a visit is moved to a better day")
     max_move_days: int = p(2, "days a visit may be pushed back within its week", 0, 6)
     plan_items: int = p(6, "activities written into the formal plan (the last one its goal)", 1, 20)
     plan_review_days: int = p(365, "days between plan reviews / renewed decisions", 1, 3650)
     worker_turnover_per_year: float = prob(0.10, "share of workers who leave per year")
+    turnover_workload_effect: float = p(0.0, "relative rise of the daily leaving chance per unit of mean overload "
+                                        "(booked / contracted day - 1, at least 0; 0: off, est.)", 0.0, 10.0)
+    turnover_discretion_effect: float = p(0.0, "relative rise of the daily leaving chance under rules that take "
+                                          "the worker's discretion (0: off, est.)", 0.0, 10.0)
+    workload_memory_days: int = p(91, "days with visits over which a worker's overload is averaged, days", 1, 3650)
 
 
 #: Kinds of decision the cost model prices, each by ``model.costs.<kind>_sek_per_decision``.
 DECISION_KINDS: tuple[str, ...] = ("assessment", "review", "application")
 #: Overhead items a rule may need (``Rule.overheads``), each priced by ``model.costs.<item>_sek_per_user_year``.
 OVERHEAD_ITEMS: tuple[str, ...] = ("monitoring_system",)
+#: What happens to the visits of an empty slot (``model.organisation.vacancy_cover``, ODD §7.17).
+VACANCY_COVER: tuple[str, ...] = ("spread", "wait")
 
 
 @dataclass
@@ -278,6 +288,7 @@ class Costs:
     car_sek_per_km: float = p(2.5, "SEK per km driven by the worker (with the user and between homes)", 0.0, 100.0)
     transit_sek_per_leg: float = p(35.0, "SEK per one-way public-transport leg the worker rides with a user "
                                    "(the worker's fare)", 0.0, 1_000.0)
+    overtime_premium: float = p(1.5, "pay for an overtime minute as a multiple of the staff price (est.)", 1.0, 3.0)
     monitoring_system_sek_per_user_year: float = p(1500.0, "SEK per user-year for a time-monitoring system, where "
                                                    "an active rule needs one", 0.0, 100_000.0)
     assessment_sek_per_decision: float = p(4000.0, "SEK per needs assessment and decision", 0.0, 100_000.0)

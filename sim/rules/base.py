@@ -75,6 +75,9 @@ class Rule:
     overheads: ClassVar[tuple[str, ...]] = ()
     #: Whether the regime still employs the SIDL workforce; False for a rule under which no service is given.
     employs_staff: ClassVar[bool] = True
+    #: Whether the rule takes from the worker the decision of what to do with the user, and when (ODD §7.17: a
+    #: loss of discretion that may raise turnover, ``model.organisation.turnover_discretion_effect``).
+    takes_discretion: ClassVar[bool] = False
 
     @dataclass
     class Params:
@@ -235,6 +238,11 @@ class RuleSet:
     def employs_staff(self) -> bool:
         """Whether the SIDL workforce is employed: unless an active rule says no service is given."""
         return all(rule.employs_staff for rule in self.rules)
+
+    @property
+    def takes_discretion(self) -> bool:
+        """Whether an active rule takes the worker's discretion (ODD §7.17)."""
+        return any(rule.takes_discretion for rule in self.rules)
 
     def _fold(self, hook: str, view: DayView, *args: Any) -> Any:
         *head, value = args

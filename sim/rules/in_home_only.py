@@ -23,6 +23,7 @@ class InHomeOnly(Rule):
     """Only activities at home; outside needs met elsewhere at ``elsewhere_rate`` per day."""
 
     name = "in_home_only"
+    takes_discretion = True
     priority = 20
 
     @dataclass

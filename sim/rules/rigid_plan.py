@@ -21,6 +21,7 @@ class RigidPlan(Rule):
     """Visits hold to plan items (a share ``strength`` of them); the goal is pushed on schedule."""
 
     name = "rigid_plan"
+    takes_discretion = True
     priority = 40
 
     @dataclass

@@ -30,6 +30,7 @@ class TimeMonitoring(Rule):
     within the visit, route planning."""
 
     name = "time_monitoring"
+    takes_discretion = True
     priority = 70
     overheads = ("monitoring_system",)
 
