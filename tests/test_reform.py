@@ -1,4 +1,4 @@
-"""Reforms in mid-run (ODD §7.19): the switch, the way back, costs by period, bad input, the report section."""
+"""Reforms in mid-run (ODD §7.18): the switch, the way back, costs by period, bad input, the report section."""
 
 from __future__ import annotations
 

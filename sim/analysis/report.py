@@ -92,7 +92,7 @@ def cost_section(runs: pd.DataFrame, sweep_dir: Path, figs: Path) -> list[str]:
 
 
 def reform_section(runs: pd.DataFrame, ts: pd.DataFrame, sweep_dir: Path, figs: Path) -> list[str]:
-    """The Reforms section (ODD §7.19): each reform against the paired run without one, if the sweep has both."""
+    """The Reforms section (ODD §7.18): each reform against the paired run without one, if the sweep has both."""
     diffs = stats.reform_differences(ts)
     if diffs.empty:
         return []

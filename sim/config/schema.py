@@ -54,7 +54,7 @@ RegimeConfig = regime_config()
 
 @dataclass
 class ReformConfig:
-    """A reform in mid-run (ODD §7.19): on ``day`` the service switches to the rules of regime ``regime``
+    """A reform in mid-run (ODD §7.18): on ``day`` the service switches to the rules of regime ``regime``
     (a ``conf/regime`` option) plus ``extra_rules``; on ``back_day``, if given, the run's own regime returns.
 
     Users and workers keep their relationships, state and history across a switch. ``regime: null``

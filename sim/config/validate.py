@@ -187,7 +187,7 @@ def _cross_checks(cfg: SimConfig) -> None:
 
 
 def _check_reform(cfg: SimConfig) -> None:
-    """``reform.*``: a known regime, its day inside the horizon, the way back after it (ODD §7.19).
+    """``reform.*``: a known regime, its day inside the horizon, the way back after it (ODD §7.18).
 
     Without ``reform.regime`` there is no reform and the other ``reform`` keys are not used (a sweep over
     ``reform.regime=null,npm`` shares its days between the reformed runs and their counterfactual)."""

@@ -105,7 +105,7 @@ class SIDLModel(mesa.Model):
         self._met_workers: list[np.ndarray] = []  # ... and by which worker id
 
         self.view = RulesView(self)
-        #: The regime in force (``cfg.regime`` until a reform, ODD §7.19) and its rules.
+        #: The regime in force (``cfg.regime`` until a reform, ODD §7.18) and its rules.
         self.regime = cfg.regime
         self.rules = build_rules(cfg.regime)
         self.rules.bind(self.view)

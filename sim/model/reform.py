@@ -1,4 +1,4 @@
-"""Reforms in mid-run (ODD §7.19): the regime in force changes on given days.
+"""Reforms in mid-run (ODD §7.18): the regime in force changes on given days.
 
 A run has one or more *periods*, each a stretch of days under one regime. The first starts on day 0
 under the run's own regime (``cfg.regime``); ``reform.day`` starts a period under the reform's rules
