@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
+from sim.analysis.stats import mean_band  # noqa: E402
 from sim.outputs import outcomes as oc  # noqa: E402
 from sim.outputs.outcomes import label  # noqa: E402
 
@@ -32,12 +32,10 @@ def trajectories(ts: pd.DataFrame, folder: Path,
     for ax, var in zip(np.atleast_1d(axes), variables, strict=True):
         data = ts[ts["variable"] == var]
         for regime, g in data.groupby("regime"):
-            by_day = g.groupby("day")["value"]
-            mean, sd, n = by_day.mean(), by_day.std(ddof=1).fillna(0), by_day.count()
-            half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
-            years = mean.index / 365.25
-            line, = ax.plot(years, mean.to_numpy(), lw=1.6, label=regime)
-            ax.fill_between(years, (mean - half).to_numpy(), (mean + half).to_numpy(), color=line.get_color(),
+            band = mean_band(g.groupby("day")["value"])
+            years = band.index / 365.25
+            line, = ax.plot(years, band["mean"].to_numpy(), lw=1.6, label=regime)
+            ax.fill_between(years, band["ci_low"].to_numpy(), band["ci_high"].to_numpy(), color=line.get_color(),
                             alpha=0.18, lw=0)
         ax.set_xlabel("Years since SIDL was granted")
         ax.set_ylabel(label(var))

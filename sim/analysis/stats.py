@@ -311,13 +311,18 @@ def reform_differences(ts: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={REFORM_KEY: "reform"}).dropna(subset=["diff"])[cols].reset_index(drop=True)
 
 
-def reform_trajectory(diffs: pd.DataFrame) -> pd.DataFrame:
-    """Mean paired difference per reform, variable and day over seeds, with its 95 % t interval."""
-    g = diffs.groupby(["regime", "reform", "variable", "day"])["diff"]
-    out = g.agg(mean="mean", sd=lambda x: x.std(ddof=1), n="count").reset_index()
+def mean_band(values: pd.core.groupby.SeriesGroupBy) -> pd.DataFrame:
+    """Per group: ``mean``, ``n`` and the 95 % t interval of the mean (``ci_low``, ``ci_high``; a single value's
+    interval is the value itself)."""
+    out = values.agg(mean="mean", sd=lambda x: x.std(ddof=1), n="count")
     half = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1)) * out["sd"].fillna(0) / np.sqrt(out["n"])
     out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
     return out.drop(columns="sd")
+
+
+def reform_trajectory(diffs: pd.DataFrame) -> pd.DataFrame:
+    """Mean paired difference per reform, variable and day over seeds, with its 95 % t interval."""
+    return mean_band(diffs.groupby(["regime", "reform", "variable", "day"])["diff"]).reset_index()
 
 
 def switch_days(diffs: pd.DataFrame) -> dict[str, float]:

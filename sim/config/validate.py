@@ -17,7 +17,7 @@ import numpy as np
 from sim.config.packaged import group_options
 from sim.config.schema import SimConfig
 from sim.params.fields import ConfigError
-from sim.params.schema import OVERHEAD_ITEMS, VACANCY_COVER
+from sim.params.schema import OVERHEAD_ITEMS
 from sim.rules import REGISTRY, plugin_spec, rule_class
 from sim.rules.base import SPEC_FORMS, target_of
 
@@ -78,6 +78,9 @@ def check_value(key: str, value: Any, typ: Any, f: dataclasses.Field) -> Any:
     elif typ is str:
         if not isinstance(value, str):
             raise ConfigError(f"{key}={value!r}: must be text")
+        choices = f.metadata.get("choices")
+        if choices is not None and value not in choices:
+            raise ConfigError(f"{key}={value!r}: unknown; allowed: {', '.join(choices)}")
         return value
     lo, hi = f.metadata.get("range", (-float("inf"), float("inf")))
     if not (lo <= value <= hi):
@@ -165,9 +168,6 @@ def _cross_checks(cfg: SimConfig) -> None:
             f"model.organisation.min_visit_minutes={org.min_visit_minutes!r}: must be <= visit_minutes_max "
             f"({org.visit_minutes_max})"
         )
-    if org.vacancy_cover not in VACANCY_COVER:
-        raise ConfigError(f"model.organisation.vacancy_cover={org.vacancy_cover!r}: unknown; allowed: "
-                          f"{', '.join(VACANCY_COVER)}")
     net = cfg.model.network
     if net.friend_share + net.family_share > 1.0:
         raise ConfigError(

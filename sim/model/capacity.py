@@ -29,6 +29,13 @@ class Fit:
     overtime_minutes: float
 
 
+def booked(workers: np.ndarray, minutes: np.ndarray, n_workers: int, fixed_per_visit: float) -> np.ndarray:
+    """Minutes booked to each of ``n_workers`` slots: its visits' ``minutes`` plus ``fixed_per_visit`` each
+    (``workers``: the slot of each visit, or -1 for a visit booked to no one, which counts for no slot)."""
+    w = np.where(workers >= 0, workers, n_workers)
+    return np.bincount(w, minutes + fixed_per_visit, minlength=n_workers + 1)[:n_workers]
+
+
 def fit_day(workers: np.ndarray, minutes: np.ndarray, n_workers: int, day_minutes: float, overtime_max: float,
             fixed_per_visit: float, min_visit: float) -> Fit:
     """Fit the visits booked to each worker (``workers``: slot, or -1 for none) into their day.
@@ -37,9 +44,8 @@ def fit_day(workers: np.ndarray, minutes: np.ndarray, n_workers: int, day_minute
     ``fixed_per_visit`` travel plus documentation per visit.
     """
     v = minutes.size
-    regular = workers >= 0
-    w = np.where(regular, workers, n_workers)
-    need = np.bincount(w, minutes + fixed_per_visit, minlength=n_workers + 1)[:n_workers]
+    w = np.where(workers >= 0, workers, n_workers)
+    need = booked(workers, minutes, n_workers, fixed_per_visit)
     cap = day_minutes + overtime_max
     over = need > cap
     if not over.any():
@@ -63,6 +69,6 @@ def fit_day(workers: np.ndarray, minutes: np.ndarray, n_workers: int, day_minute
     new = np.where(over_x, base + (minutes - base) * share[w], minutes) * kept
     shortened = int((kept & (new < minutes)).sum())
     unmet = float((minutes - new).sum())
-    used = np.bincount(w, np.where(kept, new + fixed_per_visit, 0.0), minlength=n_workers + 1)[:n_workers]
+    used = booked(np.where(kept, workers, -1), new, n_workers, fixed_per_visit)
     overtime = float(np.clip(used - day_minutes, 0.0, None).sum())
     return Fit(new, kept, int((~kept).sum()), shortened, unmet, overtime)

@@ -52,9 +52,9 @@ def decision_price(costs: Costs, kind: str) -> float:
     return float(getattr(costs, f"{kind}_sek_per_decision"))
 
 
-def user_years(model: Any) -> float:
-    """User-years lived so far: users x days / 365.25."""
-    return model.users_state.n * model.day / DAYS_PER_YEAR
+def user_years(model: Any, days: float | None = None) -> float:
+    """User-years in ``days`` (by default the days lived so far): users x days / 365.25."""
+    return model.users_state.n * (model.day if days is None else days) / DAYS_PER_YEAR
 
 
 def street_km(model: Any) -> np.ndarray:
@@ -93,8 +93,7 @@ def cost_sek(model: Any) -> dict[str, float]:
         rate = c.staff_sek_per_hour / 60.0 if period.rules.employs_staff else 0.0
         staff += rate * sum(minutes.values())
         documentation += rate * minutes["documentation"]
-        days = (model.day if end is None else end.start) - period.start
-        years = model.users_state.n * max(days, 0) / DAYS_PER_YEAR
+        years = user_years(model, (model.day if end is None else end.start) - period.start)
         systems += sum(float(getattr(c, f"{item}_sek_per_user_year")) for item in period.rules.overheads) * years
     overtime = c.staff_sek_per_hour / 60.0 * (c.overtime_premium - 1.0) * model.overtime_minutes
     out = {

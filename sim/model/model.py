@@ -105,8 +105,6 @@ class SIDLModel(mesa.Model):
         self._met_workers: list[np.ndarray] = []  # ... and by which worker id
 
         self.view = RulesView(self)
-        #: The regime in force (``cfg.regime`` until a reform, ODD §7.18) and its rules.
-        self.regime = cfg.regime
         self.rules = build_rules(cfg.regime)
         self.rules.bind(self.view)
         #: The stretches of days under one regime so far (:class:`sim.model.reform.Period`).
@@ -146,6 +144,9 @@ class SIDLModel(mesa.Model):
         self.vacant_slot_days = 0
         self.worker_post_days = 0
         self.caseload_sum = 0.0
+        #: Each slot's overload (booked / contracted day - 1, at least 0) on its last days with visits.
+        self._load = np.zeros((self.params.organisation.workload_memory_days, n_workers))
+        self._load_days = np.zeros(n_workers, dtype=np.int64)
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
         self.fit_n = 0
         self.events = EventLog()
@@ -180,7 +181,6 @@ class SIDLModel(mesa.Model):
         Users, workers, relationships and history carry on; the new rules start as on their first day
         (each draws on from its own stream). ``phase`` is the period's :data:`sim.model.reform.PHASES` index.
         """
-        self.regime = regime
         self.rules = build_rules(regime)
         self.rules.bind(self.view)
         self._turnover_hazard()
@@ -193,6 +193,11 @@ class SIDLModel(mesa.Model):
         p_day = chance_per_day(org.worker_turnover_per_year)
         self._p_leave = p_day * (1.0 + org.turnover_discretion_effect * self.rules.takes_discretion)
         self._responsive = org.turnover_workload_effect > 0 or self._p_leave != p_day
+
+    @property
+    def regime(self) -> Any:
+        """The regime in force (``cfg.regime`` until a reform, ODD §7.18): the current period's."""
+        return self.periods[-1].regime
 
     @property
     def phase(self) -> int:
@@ -216,12 +221,7 @@ class SIDLModel(mesa.Model):
         p_day = chance_per_day(self.params.organisation.worker_turnover_per_year)
         self._leave = np.zeros(self.worker_uid.size, dtype=bool)
         self._leavers = partial(kernels.chances, self.streams.handle("turnover"), p_day, self._leave)
-        org = self.params.organisation
         self._turnover_hazard()
-        if not hasattr(self, "_load"):
-            #: Each slot's overload (booked / contracted day - 1, at least 0) on its last days with visits.
-            self._load = np.zeros((org.workload_memory_days, self.worker_uid.size))
-            self._load_days = np.zeros(self.worker_uid.size, dtype=np.int64)
 
     def run(self, days: int | None = None) -> None:
         """Step ``days`` days (by default the scenario's horizon, ``scenario.days``)."""
@@ -317,9 +317,8 @@ class SIDLModel(mesa.Model):
         """Each slot's overload today: booked minutes (visits, travel to the home, documentation) over the
         contracted day less admin, less 1, at least 0 (ODD §7.17)."""
         org, n_workers = self.params.organisation, self.worker_uid.size
-        w = np.where(made & (batch.workers >= 0), batch.workers, n_workers)
-        booked = np.bincount(w, batch.minutes + org.between_visits_minutes + org.documentation_minutes,
-                             minlength=n_workers + 1)[:n_workers]
+        booked = capacity.booked(np.where(made, batch.workers, -1), batch.minutes, n_workers,
+                                 org.between_visits_minutes + org.documentation_minutes)
         day = max(org.working_minutes_per_day - org.admin_minutes_per_day, 1.0)
         row = self._load_days % self._load.shape[0]
         self._load[row, np.arange(n_workers)] = np.maximum(booked / day - 1.0, 0.0)

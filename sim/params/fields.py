@@ -25,3 +25,8 @@ def p(default: Any, unit: str, lo: float = -INF, hi: float = INF) -> Any:
 def prob(default: float, unit: str = "probability") -> Any:
     """A probability or share, allowed in [0, 1]."""
     return p(default, unit, 0.0, 1.0)
+
+
+def choice(default: str, options: tuple[str, ...], unit: str) -> Any:
+    """A choice by name among ``options`` (checked by :func:`sim.config.validate.check_value`)."""
+    return field(default=default, metadata={"unit": unit, "choices": options})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sim.params.fields import p, prob
+from sim.params.fields import choice, p, prob
 
 
 @dataclass
@@ -231,6 +231,11 @@ class Initial:
     needs_mean: float = p(4.0, "unmet tasks at the start, mean", 0.0, 1000.0)
 
 
+#: What happens to the visits of an empty slot (``model.organisation.vacancy_cover``, ODD §7.17): a colleague
+#: in post covers them, or they wait for the replacement.
+VACANCY_COVER: tuple[str, ...] = ("spread", "wait")
+
+
 @dataclass
 class Organisation:
     """Assessment, decision, plan and weekly schedule (brief §7)."""
@@ -256,7 +261,7 @@ class Organisation:
     sick_cover_prob: float = prob(0.7, "chance a healthy colleague covers a sick worker's visit, else cancelled")
     vacancy_days: int = p(0, "days a leaver's slot stays empty before the replacement starts (0: at once, est.)",
                           0, 365)
-    vacancy_cover: str = "spread"
+    vacancy_cover: str = choice("spread", VACANCY_COVER, "what happens to the visits of an empty slot")
     move_threshold: float = prob(0.3, "courage below which a visit is moved to a better day")
     max_move_days: int = p(2, "days a visit may be pushed back within its week", 0, 6)
     plan_items: int = p(6, "activities written into the formal plan (the last one its goal)", 1, 20)
@@ -273,8 +278,6 @@ class Organisation:
 DECISION_KINDS: tuple[str, ...] = ("assessment", "review", "application")
 #: Overhead items a rule may need (``Rule.overheads``), each priced by ``model.costs.<item>_sek_per_user_year``.
 OVERHEAD_ITEMS: tuple[str, ...] = ("monitoring_system",)
-#: What happens to the visits of an empty slot (``model.organisation.vacancy_cover``, ODD §7.17).
-VACANCY_COVER: tuple[str, ...] = ("spread", "wait")
 
 
 @dataclass
