@@ -283,8 +283,9 @@ def cost_view(runs: pd.DataFrame) -> pd.DataFrame:
     return runs.groupby("regime")[cols].mean().reset_index() if cols else pd.DataFrame()
 
 
-#: The time-series variables the reform section follows, with the summary key whose start SD standardizes them.
-REFORM_VARIABLES: dict[str, str] = {"wellbeing_mean": "wellbeing_sd_start", "loneliness_mean": "loneliness_sd_start"}
+#: The time-series variables the reform section follows (the headline ones), with the summary key whose start SD
+#: standardizes them.
+REFORM_VARIABLES: dict[str, str] = {o.name: oc.sd_start_of(o.name + "_end") for o in oc.TIMESERIES if o.headline}
 REFORM_KEY = "reform.regime"
 
 
