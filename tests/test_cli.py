@@ -15,7 +15,9 @@ ROOT = Path(__file__).parent.parent
 
 TIMESERIES = ["day", *(o.name for o in outcomes.TIMESERIES)]
 USERS = ["user_id"] + [f"{x}_{w}" for x in ("loneliness", "wellbeing", "self_efficacy", "network_active", "landscape")
-                       for w in ("start", "end")] + ["regular_worker_id", "n_distinct_workers"]
+                       for w in ("start", "end")] + ["regular_worker_id", "n_distinct_workers", "in_service",
+                                                      "referred_day"]
+SERVICE_EVENTS = ["day", "event", "reason", "user_id", "worker_id", "minutes"]
 VISITS = ["day", "user_id", "worker_id", "activity", "category", "place", "mode", "minutes", "travel_minutes",
           "planned", "together", "success", "provider"]
 SUMMARY = [o.name for o in outcomes.SUMMARY]
@@ -41,6 +43,7 @@ def test_writes_every_file_and_column(classroom):
     assert list(users.columns) == USERS and len(users) == 12
     visits = pd.read_parquet(out / "visits.parquet")
     assert list(visits.columns) == VISITS and len(visits) > 100
+    assert list(pd.read_parquet(out / "service_events.parquet").columns) == SERVICE_EVENTS
     assert set(visits["category"].astype(str)) <= {"household", "errand", "service", "social", "talk",
                                                    "presence", "challenge"}
     assert set(visits["mode"].astype(str)) <= {"none", "walk", "transit", "car"}

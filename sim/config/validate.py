@@ -179,6 +179,12 @@ def _cross_checks(cfg: SimConfig) -> None:
             f"model.network.active_strength_min={net.active_strength_min!r}: must be <= active_strength_max "
             f"({net.active_strength_max})"
         )
+    oc = cfg.scenario.open_cohort
+    if oc.review_months_min > oc.review_months_max:
+        raise ConfigError(
+            f"scenario.open_cohort.review_months_min={oc.review_months_min!r}: must be <= review_months_max "
+            f"({oc.review_months_max})"
+        )
     lon = cfg.model.loneliness
     if lon.level_min > lon.level_max:
         raise ConfigError(

@@ -53,16 +53,17 @@ def decision_price(costs: Costs, kind: str) -> float:
 
 
 def user_years(model: Any, days: float | None = None) -> float:
-    """User-years in ``days`` (by default the days lived so far): users x days / 365.25."""
+    """User-years in ``days`` (by default the days lived so far): users x days / 365.25 (with an open cohort,
+    place-years: the places, taken or not, ODD §7.19)."""
     return model.users_state.n * (model.day if days is None else days) / DAYS_PER_YEAR
 
 
-def street_km(model: Any) -> np.ndarray:
-    """(n_users, places) one-way street km from each user's home to each place (0 for home), as M5 travels them."""
+def street_km(model: Any, user_ids: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """One-way street km from the home of each of ``user_ids`` to the matching one of ``places`` (0 for home),
+    as M5 travels them."""
     s, pl = model.users_state, model.params.places
-    km = np.zeros(s.legs.shape[:2])
-    km[:, 1:] = pl.street_factor * np.linalg.norm(s.home_xy[:, None, :] - s.place_xy[None, :, :], axis=2)
-    return km
+    shared = s.place_xy[np.maximum(places - 1, 0)]
+    return np.where(places > 0, pl.street_factor * np.linalg.norm(model.homes(user_ids) - shared, axis=1), 0.0)
 
 
 def between_visits_km(model: Any) -> float:
@@ -77,8 +78,7 @@ def travel_counts(model: Any) -> tuple[float, int]:
     sidl = ev.column("provider") == PROVIDERS.index("sidl")
     mode = ev.column("mode")
     car, transit = sidl & (mode == CAR), sidl & (mode == TRANSIT)
-    users = np.searchsorted(model.user_uid, ev.column("user_id")[car])
-    with_user = 2.0 * float(street_km(model)[users, ev.column("place")[car].astype(np.int64)].sum())
+    with_user = 2.0 * float(street_km(model, ev.column("user_id")[car], ev.column("place")[car].astype(np.int64)).sum())
     return with_user + model.visits_made * between_visits_km(model), 2 * int(np.count_nonzero(transit))
 
 

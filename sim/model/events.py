@@ -87,3 +87,60 @@ class EventLog:
             "success": c("success").astype(bool),
             "provider": cat(c("provider"), PROVIDERS),
         })
+
+
+#: The ``service_events.parquet`` events: the open cohort's flow (ODD §7.19) and visits changed by a worker's
+#: absence or a full day (ODD §7.17).
+SERVICE_EVENTS: tuple[str, ...] = ("referral", "admission", "review", "exit", "visit_cancelled", "visit_shortened",
+                                   "visit_substituted")
+#: Why a decision ends (ODD §7.19).
+EXIT_REASONS: tuple[str, ...] = ("improved", "declined", "moved")
+#: Why a visit was cancelled, shortened or made by a colleague (ODD §7.17).
+VISIT_REASONS: tuple[str, ...] = ("sick", "vacancy", "capacity")
+#: An event's ``reason`` ("" for referrals, admissions and reviews).
+REASONS: tuple[str, ...] = ("", *EXIT_REASONS, *VISIT_REASONS)
+#: The ``service_events.parquet`` columns, in contract order.
+SERVICE_COLUMNS: tuple[str, ...] = ("day", "event", "reason", "user_id", "worker_id", "minutes")
+
+
+class ServiceEventLog:
+    """The organisation's events, a day's batch of one kind at a time; ``frame()`` gives the contract table.
+
+    ``user_id`` is -1 for a referral (the person has no id before admission); ``worker_id`` is the regular worker
+    (a decision) or the worker the visit was booked to; ``minutes`` the visit minutes lost (0 for decisions).
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[int, int, int, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, event: str, day: int, user_ids: np.ndarray, worker_ids: np.ndarray, reason: str = "",
+            minutes: np.ndarray | None = None) -> None:
+        """Rows for ``user_ids`` (and ``worker_ids``, as many) of ``event`` on ``day``."""
+        if len(user_ids) == 0:
+            return
+        lost = np.zeros(len(user_ids)) if minutes is None else np.asarray(minutes, dtype=np.float64)
+        self._parts.append((day, SERVICE_EVENTS.index(event), REASONS.index(reason),
+                            np.asarray(user_ids, dtype=np.int64), np.asarray(worker_ids, dtype=np.int64), lost))
+
+    def frame(self) -> pd.DataFrame:
+        """The log as the ``service_events.parquet`` table of the output contract, in the order of events."""
+        sizes = np.array([part[3].size for part in self._parts], dtype=np.int64)
+
+        def column(j: int) -> np.ndarray:
+            if j < 3:
+                return np.repeat(np.array([part[j] for part in self._parts], dtype=np.int64), sizes)
+            return np.concatenate([part[j] for part in self._parts]) if self._parts else np.zeros(0)
+
+        return pd.DataFrame({
+            "day": column(0).astype(np.int32),
+            "event": pd.Categorical.from_codes(column(1).astype(np.int16), categories=list(SERVICE_EVENTS)),
+            "reason": pd.Categorical.from_codes(column(2).astype(np.int16), categories=list(REASONS)),
+            "user_id": column(3).astype(np.int64),
+            "worker_id": column(4).astype(np.int64),
+            "minutes": column(5).astype(np.float64),
+        })
+
+    def count(self, event: str, reason: str | None = None) -> int:
+        """Rows of ``event`` (and ``reason``, if given) so far."""
+        e, r = SERVICE_EVENTS.index(event), None if reason is None else REASONS.index(reason)
+        return sum(part[3].size for part in self._parts if part[1] == e and (r is None or part[2] == r))

@@ -25,6 +25,7 @@ arrays of :class:`sim.world.population.UserState`; agents index into them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from functools import partial
 from typing import Any
@@ -37,13 +38,14 @@ from sim.config.schema import SimConfig
 from sim.config.validate import ConfigError, validate
 from sim.model import capacity, costs, dynamics, kernels, reporters
 from sim.model.agents import ServiceUser, SupportWorker
-from sim.model.events import EventLog
+from sim.model.cohort import Cohort
+from sim.model.events import EventLog, ServiceEventLog
 from sim.model.reform import Period, reform_schedule
 from sim.model.visits import Outcome, VisitDraws, Workspace, visit
 from sim.rules import OnlyActivities, RuleSet, VisitBatch, build_rules
 from sim.world import activities as act
-from sim.world.organisation import PROVIDERS, assess, chance_per_day, renew_goals
-from sim.world.population import make_users
+from sim.world.organisation import PROVIDERS, Assessment, assess, chance_per_day, renew_goals
+from sim.world.population import UserState, make_users
 from sim.world.streams import Streams
 from sim.world.trips import TripTable
 
@@ -86,7 +88,6 @@ class SIDLModel(mesa.Model):
         super().__init__(seed=cfg.seed)
         self.cfg = cfg
         self.params = cfg.model
-        self.day = 0
         self.streams = Streams(cfg.seed)
         n, n_workers = cfg.scenario.n_users, cfg.scenario.n_workers
 
@@ -95,37 +96,70 @@ class SIDLModel(mesa.Model):
         self.trips = TripTable(s.legs)
         self.assessment = assess(s, self.params.organisation, n_workers, self.streams["organisation"])
 
-        self.users = ServiceUser.create_agents(self, n, np.arange(n))
+        self._users = list(ServiceUser.create_agents(self, n, np.arange(n)))
         self._workers = list(SupportWorker.create_agents(self, n_workers, np.arange(n_workers)))
         self.worker_uid = np.array([w.unique_id for w in self._workers])
         #: How fast alliances with the worker in each slot grow (M8: skill, lognormal with mean 1).
         self.worker_skill = np.array([self._draw_skill() for _ in range(n_workers)])
-        self.user_uid = np.array([a.unique_id for a in self.users])
-        self._met_users: list[np.ndarray] = []  # who was visited each day ...
-        self._met_workers: list[np.ndarray] = []  # ... and by which worker id
+        self.user_uid = np.array([a.unique_id for a in self._users])
+        self._all_in_service = np.ones(n, dtype=bool)
+        self._all_in_service.flags.writeable = False
+        #: Homes of users who have left an open cohort, by id (their visits' car km are priced, ODD §7.16).
+        self._former_homes: dict[int, np.ndarray] = {}
 
+        open_cohort = cfg.scenario.open_cohort
+        #: Day 0 is the first day observed; an open cohort lives its warm-up on the days before it.
+        self.day = -open_cohort.warmup_days if open_cohort.enabled else 0
+        #: The open cohort's flow of users through the places (ODD §7.19), or None for a closed cohort.
+        self.cohort = Cohort(self, open_cohort) if open_cohort.enabled else None
         self.view = RulesView(self)
         self.rules = build_rules(cfg.regime)
         self.rules.bind(self.view)
-        #: The stretches of days under one regime so far (:class:`sim.model.reform.Period`).
-        self.periods = [Period(0, cfg.regime, self.rules, 0)]
         self._switches = reform_schedule(cfg)
         self.pending = np.zeros(n, dtype=bool)
         self.pushed_days = np.zeros(n, dtype=int)
         #: Minutes each user's visits ran over their slots, still to come off the user's next visits.
         self.owed = np.zeros(n)
+        #: Each slot's overload (booked / contracted day - 1, at least 0) on its last days with visits.
+        self._load = np.zeros((self.params.organisation.workload_memory_days, n_workers))
+        self._load_days = np.zeros(n_workers, dtype=np.int64)
+        #: Day each slot's replacement starts after a leaver (ODD §7.17, ``vacancy_days``); the slot is empty till then.
+        self.vacant_until = np.zeros(n_workers, dtype=np.int64)
+        self.vacant = np.zeros(n_workers, dtype=bool)
+        #: Share of the workforce's contracted time that is funded (1; set monthly under ``model.costs.equal_budget``).
+        self.staff_factor = 1.0
+        self._budget = costs.Budget(self) if self.params.costs.equal_budget else None
+        self.open_accounts()
+        self.bind_daily_steps()
+        while self.day < 0:
+            self._live_day()
+        self.open_accounts()
+
+        self.datacollector = reporters.DailyCollector(cfg.scenario.days)
+        self.start = {k: f(self) for k, f in reporters.USER_SNAPSHOT.items()}
+        #: Who was in each place on day 0 (-1 for an empty place): a user's change is counted for those still there.
+        self.start_uid = np.where(self.in_service, self.user_uid, -1)
+        self.contacts_week_start = float(s.contacts_week[self.in_service].mean())
+        self.datacollector.collect(self)
+
+    def open_accounts(self) -> None:
+        """Start every count the outputs report from today: day 0, after an open cohort's warm-up.
+
+        The state (users, workers, relationships, plans, vacancies, the overload history) carries on.
+        """
+        n = self.users_state.n
+        #: The stretches of days under one regime so far (:class:`sim.model.reform.Period`).
+        self.periods = [Period(self.day, self.cfg.regime, self.rules, 0)]
         self.minutes = dict.fromkeys(WORK_CATEGORIES, 0.0)
         #: Paid session minutes delivered by each provider other than SIDL (R3), not SIDL work.
         self.provider_minutes = dict.fromkeys(PROVIDERS[1:], 0.0)
         #: Decisions made so far, by kind (priced per decision, :mod:`sim.model.costs`): every user's needs
-        #: assessment on day 0, and what the rules record (:meth:`RulesView.count_decisions`).
-        self.decisions: Counter[str] = Counter(assessment=n)
+        #: assessment on day 0 of a closed cohort, the open cohort's assessments and reviews, and what the rules
+        #: record (:meth:`RulesView.count_decisions`).
+        self.decisions: Counter[str] = Counter() if self.cohort else Counter(assessment=n)
         #: Tasks another service did instead of the SIDL worker (:meth:`RulesView.meet_needs`, R4).
         self.tasks_elsewhere = 0
-        #: Share of the workforce's contracted time that is funded (1; set monthly under ``model.costs.equal_budget``).
-        self.staff_factor = 1.0
         self.staff_factor_sum, self.staff_factor_days = 0.0, 0  # over working days, for its mean
-        self._budget = costs.Budget(self) if self.params.costs.equal_budget else None
         self.visits_made = 0
         self.visits_by_regular = 0
         self.visits_moved = 0
@@ -138,31 +172,38 @@ class SIDLModel(mesa.Model):
         self.sick_draw_days = 0
         #: Workers who left (turnover), worker-days in post and the sum over days of users per worker in post.
         self.leavers = 0
-        #: Day each slot's replacement starts after a leaver (ODD §7.17, ``vacancy_days``); the slot is empty till then.
-        self.vacant_until = np.zeros(n_workers, dtype=np.int64)
-        self.vacant = np.zeros(n_workers, dtype=bool)
         self.vacant_slot_days = 0
         self.worker_post_days = 0
         self.caseload_sum = 0.0
-        #: Each slot's overload (booked / contracted day - 1, at least 0) on its last days with visits.
-        self._load = np.zeros((self.params.organisation.workload_memory_days, n_workers))
-        self._load_days = np.zeros(n_workers, dtype=np.int64)
         self.fit_sum = 0.0  # how well SIDL activities suited the user's day (P5)
         self.fit_n = 0
         self.events = EventLog()
-        self.bind_daily_steps()
+        #: The organisation's events: the open cohort's flow and visits changed (``service_events.parquet``).
+        self.service_events = ServiceEventLog()
+        self._met_users: list[np.ndarray] = []  # who was visited each day (user ids) ...
+        self._met_workers: list[np.ndarray] = []  # ... and by which worker id
+        if self.cohort is not None:
+            self.cohort.open_accounts()
 
-        self.datacollector = reporters.DailyCollector(cfg.scenario.days)
-        self.start = {k: f(self) for k, f in reporters.USER_SNAPSHOT.items()}
-        self.contacts_week_start = float(s.contacts_week.mean())
-        self.datacollector.collect(self)
+    @property
+    def in_service(self) -> np.ndarray:
+        """Which places hold a user in service today (all of them in a closed cohort); read, do not write."""
+        return self.cohort.in_service if self.cohort is not None else self._all_in_service
 
     # -- the day --------------------------------------------------------------
     def step(self) -> None:
         if self.day in self._switches:
             self.switch_regime(*self._switches[self.day])
-        if self._budget is not None:
+        self._live_day()
+        self.datacollector.collect(self)
+        self.running = self.day < self.cfg.scenario.days
+
+    def _live_day(self) -> None:
+        """One day in the order of the module's docstring, without collecting its row."""
+        if self._budget is not None and self.day >= 0:
             self._budget.month()
+        if self.cohort is not None:
+            self.cohort.step()
         self.rules.on_day(self.view)
         self._turnover()
         self._courage()
@@ -172,8 +213,6 @@ class SIDLModel(mesa.Model):
             self._working_day(worked)
         self._evening()
         self.day += 1
-        self.datacollector.collect(self)
-        self.running = self.day < self.cfg.scenario.days
 
     def switch_regime(self, regime: Any, phase: int = 1) -> None:
         """From today, the rules of ``regime`` (a :class:`sim.config.schema.RegimeConfig`) are in force.
@@ -229,15 +268,72 @@ class SIDLModel(mesa.Model):
             self.step()
 
     def distinct_workers(self) -> np.ndarray:
-        """Different workers each user has met so far (P11 rotation proxy)."""
+        """Different workers the user in each place has met so far (P11 rotation proxy)."""
         n = self.users_state.n
         if not self._met_users:
             return np.zeros(n, dtype=np.int64)
         # each (user, worker) pair as one integer: a 1-d unique is a plain sort, several times faster than axis=1
-        key = np.unique(np.concatenate(self._met_workers).astype(np.int64) * n + np.concatenate(self._met_users))
-        users, workers = key % n, key // n
+        ids = int(max(self.user_uid.max(), max(int(u.max()) for u in self._met_users))) + 1
+        key = np.unique(np.concatenate(self._met_workers).astype(np.int64) * ids + np.concatenate(self._met_users))
+        users, workers = key % ids, key // ids
         self._met_users, self._met_workers = [users], [workers]
-        return np.bincount(users, minlength=n)
+        met = np.bincount(users, minlength=ids)
+        return met[self.user_uid]
+
+    @property
+    def users(self) -> mesa.agent.AgentSet:
+        """The users in the places now (with an open cohort, those who have left are removed)."""
+        return self.agents_by_type[ServiceUser]
+
+    def homes(self, user_ids: np.ndarray) -> np.ndarray:
+        """(k, 2) km: the home of each of ``user_ids``, in a place now or gone (an open cohort's leavers)."""
+        ids = np.concatenate([self.user_uid, np.fromiter(self._former_homes, dtype=np.int64)])
+        xy = np.concatenate([self.users_state.home_xy, *(h[None, :] for h in self._former_homes.values())])
+        order = np.argsort(ids, kind="stable")
+        return xy[order[np.searchsorted(ids[order], user_ids)]]
+
+    def leave_service(self, places: np.ndarray) -> None:
+        """The users in ``places`` leave the service (ODD §7.19): no more visits; their agents are removed."""
+        self.pending[places] = False
+        self.owed[places] = 0.0
+        for place in places.tolist():
+            self._former_homes[int(self.user_uid[place])] = self.users_state.home_xy[place].copy()
+            self._users[place].remove()
+
+    def new_user(self, place: int, stream: str) -> UserState:
+        """A new person in ``place``: drawn as the first users were (from the streams of ``stream``), with the
+        place's number of ties and the world's shared places, after the same life without support (P9).
+        Their state is copied into the place; returns it as a one-user state."""
+        s, pars = self.users_state, self.params
+        ties = slice(s.tie_start[place], s.tie_start[place + 1])
+        own = Streams(int(self.streams[stream].integers(SEEDS)))  # kept alive while its handle is used
+        person = make_users(1, pars, own, tie_counts=np.array([ties.stop - ties.start]), shared=s.place_xy)
+        dynamics.burn_in(person, pars, own.handle("burn_in"), pars.initial.burn_in_days)
+        for f in dataclasses.fields(UserState):
+            mine, theirs = getattr(s, f.name), getattr(person, f.name)
+            if f.name in ("tie_strength", "tie_kind"):
+                mine[ties] = theirs
+            elif f.name not in ("tie_user", "tie_start", "place_xy"):
+                mine[place] = theirs[0]
+        self.trips.replace(place, TripTable(person.legs))
+        agent = ServiceUser(self, place)
+        self._users[place] = agent
+        self.user_uid[place] = agent.unique_id
+        return person
+
+    def admit(self, place: int, decision: Assessment) -> None:
+        """The new user in ``place`` is granted ``decision`` (their row 0) and given the in-post worker with the
+        fewest granted hours; the rules learn of them (:meth:`sim.rules.RuleSet.new_users`)."""
+        a = self.assessment
+        for f in dataclasses.fields(Assessment):
+            if f.name != "regular":
+                getattr(a, f.name)[place] = getattr(decision, f.name)[0]
+        served = self.in_service.copy()
+        served[place] = False
+        load = np.bincount(a.regular[served], a.hours[served], minlength=self.worker_uid.size)
+        a.regular[place] = int(np.argmin(np.where(self.vacant, np.inf, load)))
+        self.pushed_days[place] = 0
+        self.rules.new_users(self.view, np.array([place]))
 
     # -- organisation -----------------------------------------------------------
     @property
@@ -294,7 +390,7 @@ class SIDLModel(mesa.Model):
         in_post = self.worker_uid.size - int(self.vacant.sum())
         self.vacant_slot_days += self.worker_uid.size - in_post
         self.worker_post_days += in_post
-        self.caseload_sum += self.users_state.n / in_post if in_post else 0.0
+        self.caseload_sum += np.count_nonzero(self.in_service) / in_post if in_post else 0.0
 
     def _leaving(self) -> int:
         """Draw today's leavers into ``self._leave``. With the turnover responses on (ODD §7.17) each worker's
@@ -330,6 +426,8 @@ class SIDLModel(mesa.Model):
         s, org, weekdays = self.users_state, self.params.organisation, self.assessment.weekdays
         due = np.empty(s.n, dtype=bool)
         kernels.scheduled(weekdays, self.weekday, self.pending, due)
+        if self.cohort is not None:
+            due &= self.cohort.in_service
         due = self.rules.visits_today(self.view, due)
         moved, users = kernels.move_visits(due, weekdays, (self.weekday + 1) % 7, s.courage, org.move_threshold,
                                            self.pushed_days, org.max_move_days, self.pending,
@@ -359,7 +457,7 @@ class SIDLModel(mesa.Model):
         made = (repaid == 0) | (batch.minutes > 0)
         if self.vacant.any():
             spread = float(self.params.organisation.vacancy_cover == "spread")
-            made &= self._cover(batch, self.vacant, ~self.vacant, spread, self.streams["vacancy"])
+            made &= self._cover(batch, self.vacant, ~self.vacant, spread, self.streams["vacancy"], "vacancy")
         if self.params.organisation.sick_rate > 0:
             made &= self._sick_cover(batch)
         if self.params.organisation.turnover_workload_effect > 0:
@@ -380,19 +478,22 @@ class SIDLModel(mesa.Model):
         sick = g.random(self.worker_uid.size) < org.sick_rate
         self.sick_worker_days += int((sick & ~self.vacant).sum())
         self.sick_draw_days += 1
-        return self._cover(batch, sick, ~(sick | self.vacant), org.sick_cover_prob, g)
+        return self._cover(batch, sick, ~(sick | self.vacant), org.sick_cover_prob, g, "sick")
 
     def _cover(self, batch: VisitBatch, away: np.ndarray, at_work: np.ndarray, cover_prob: float,
-               g: np.random.Generator) -> np.ndarray:
-        """Visits booked to workers ``away`` (off sick, or an empty slot) are each covered, with ``cover_prob``, by
-        a colleague ``at_work`` drawn at random from ``g`` (not the regular: a non-regular visit), else cancelled.
-        Changes ``batch.workers`` in place, counts substituted and cancelled visits, returns the visits kept."""
+               g: np.random.Generator, reason: str) -> np.ndarray:
+        """Visits booked to workers ``away`` (off sick, or an empty slot: ``reason``) are each covered, with
+        ``cover_prob``, by a colleague ``at_work`` drawn at random from ``g`` (not the regular: a non-regular
+        visit), else cancelled. Changes ``batch.workers`` in place, counts and logs substituted and cancelled
+        visits, returns the visits kept."""
         cover, pick = g.random(batch.size), g.random(batch.size)
         present = np.flatnonzero(at_work)
         hit = (batch.workers >= 0) & np.append(away, False)[batch.workers]
         if present.size == 0:
             cover[:] = 1.0
         covered = hit & (cover < cover_prob)
+        self._log_changes("visit_substituted", batch, covered, reason)
+        self._log_changes("visit_cancelled", batch, hit & ~covered, reason, batch.minutes)
         if covered.any():
             batch.workers = np.where(covered, present[(pick * present.size).astype(int) % max(present.size, 1)],
                                      batch.workers)
@@ -412,8 +513,20 @@ class SIDLModel(mesa.Model):
         self.visits_shortened += fit.shortened
         self.unmet_visit_minutes += fit.unmet_minutes
         self.overtime_minutes += fit.overtime_minutes
+        lost = batch.minutes - fit.minutes
+        self._log_changes("visit_cancelled", batch, made & ~fit.kept, "capacity", lost)
+        self._log_changes("visit_shortened", batch, made & fit.kept & (lost > 0), "capacity", lost)
         batch.minutes = np.where(made, fit.minutes, batch.minutes)
         return fit.kept
+
+    def _log_changes(self, event: str, batch: VisitBatch, which: np.ndarray, reason: str,
+                     lost: np.ndarray | None = None) -> None:
+        """``service_events.parquet`` rows for the visits of ``batch`` marked ``which``, booked to their worker
+        (``lost``: the visit minutes each lost)."""
+        if which.any():
+            self.service_events.add(event, self.day, self.user_uid[batch.users[which]],
+                                    self.worker_uid[batch.workers[which]], reason,
+                                    None if lost is None else lost[which])
 
     def draw_visits(self) -> VisitDraws:
         """Today's visit draws for every user (the same arrays every day, drawn anew; a row when a visit reads it)."""
@@ -466,7 +579,7 @@ class SIDLModel(mesa.Model):
         self.visits_by_regular += out.by_regular
         self.fit_sum += out.fit_sum
         self.fit_n += out.activities
-        self._met_users.append(batch.users)
+        self._met_users.append(self.user_uid[batch.users])
         self._met_workers.append(out.worker_ids)
         return sum(booked.values())
 
@@ -498,6 +611,10 @@ class RulesView:
     def n_workers(self) -> int:
         return self._model.worker_uid.size
 
+    @property
+    def in_service(self) -> np.ndarray:
+        return self._model.in_service
+
     def stream(self, name: str) -> np.random.Generator:
         return self._model.streams[name]
 
@@ -516,7 +633,7 @@ class RulesView:
 
     def meet_needs(self, met: np.ndarray) -> None:
         needs = self._model.users_state.needs
-        done = met & (needs >= 1)
+        done = met & (needs >= 1) & self._model.in_service[:, None]
         self._model.tasks_elsewhere += int(np.count_nonzero(done))
         needs -= done
 

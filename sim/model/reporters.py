@@ -42,23 +42,33 @@ def landscape_size(m: mesa.Model) -> np.ndarray:
 
 #: The ``timeseries.parquet`` columns (besides ``day``), in contract order: mean UCLA-3, share
 #: lonely (UCLA-3 >= 6), mean WEMWBS, self-efficacy, active ties per user, shared places usable
-#: alone per user, unmet needs per user, anxiety, alliance with the regular worker; and the phase of the
-#: regime in force (0 before a reform or without one, 1 the reform, 2 reversed: ``sim.model.reform.PHASES``).
+#: alone per user, unmet needs per user, anxiety, alliance with the regular worker (each over the users in
+#: service); the phase of the regime in force (0 before a reform or without one, 1 the reform, 2 reversed:
+#: ``sim.model.reform.PHASES``); the users in service (the caseload) and the share of them referred after
+#: day 0 (an open cohort, ODD §7.19; 0 for a closed one).
 TIMESERIES: tuple[str, ...] = (
     "loneliness_mean", "share_lonely", "wellbeing_mean", "self_efficacy_mean", "network_active_mean",
-    "landscape_mean", "unmet_needs_mean", "anxiety_mean", "alliance_mean", "regime_phase",
+    "landscape_mean", "unmet_needs_mean", "anxiety_mean", "alliance_mean", "regime_phase", "caseload",
+    "cohort_share",
 )
 
 
 def measure(m: mesa.Model, out: np.ndarray) -> None:
     """Today's row of the time series into ``out``, in one pass over the state (:func:`sim.model.kernels.daily_means`).
 
-    Means are summed in numpy's pairwise order, so they equal ``x.sum() / x.size``.
+    Means are summed in numpy's pairwise order, so they equal ``x.sum() / x.size``; they are over the users in
+    service (with places empty in an open cohort, over a copy of their rows).
     """
-    s = m.users_state
-    kernels.daily_means(s.loneliness, s.wellbeing, s.self_efficacy, s.anxiety, s.alliance, s.tie_strength,
-                        s.landscape, s.needs, LONELY_AT_LEVEL, m.params.network.active_threshold, out)
-    out[-1] = m.phase
+    s, live = m.users_state, m.in_service
+    arrays = (s.loneliness, s.wellbeing, s.self_efficacy, s.anxiety, s.alliance, s.tie_strength, s.landscape, s.needs)
+    caseload = int(np.count_nonzero(live))
+    if caseload < live.size:
+        rows, ties = np.flatnonzero(live), live[s.tie_user]
+        arrays = tuple(x[ties] if x is s.tie_strength else x[rows] for x in arrays)
+    kernels.daily_means(*arrays, LONELY_AT_LEVEL, m.params.network.active_threshold, out)
+    out[-3] = m.phase
+    out[-2] = caseload
+    out[-1] = 0.0 if m.cohort is None else np.count_nonzero(live & (m.cohort.referred > 0)) / max(caseload, 1)
 
 
 class DailyCollector(mesa.DataCollector):

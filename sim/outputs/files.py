@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-CONTRACT_FILES = ("config.yaml", "timeseries.parquet", "users.parquet", "visits.parquet", "run.json", "summary.json")
+CONTRACT_FILES = ("config.yaml", "timeseries.parquet", "users.parquet", "visits.parquet", "service_events.parquet",
+                  "run.json", "summary.json")
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -22,9 +22,10 @@ KPI = "KPI view"
 WORK = "work accounting"
 CONTINUITY = "continuity"
 COST = "costs"
+COHORT = "open cohort"
 RUN = "run info"
 #: The groups, in the order the README and the report show them.
-GROUPS: tuple[str, ...] = (USER, KPI, WORK, CONTINUITY, COST, RUN)
+GROUPS: tuple[str, ...] = (USER, KPI, WORK, CONTINUITY, COST, COHORT, RUN)
 
 UCLA3 = "UCLA-3 points, 3-9; lonely at >= 6"
 WEMWBS = "WEMWBS points, 14-70"
@@ -172,6 +173,25 @@ SUMMARY: tuple[Outcome, ...] = (
     _o("staff_factor_mean", "Funded share of contracted time",
        "mean over working days of the share of the workforce's contracted time that is funded, 0-1 "
        "(below 1 only under an equal budget)", None, COST),
+    _o("referrals_per_place_year", "Referrals", "referrals a year per place", None, COHORT),
+    _o("admissions_per_place_year", "Admissions", "new users a year per place", None, COHORT),
+    _o("reviews_per_place_year", "Reviews of decisions", "reviews a year per place", None, COHORT),
+    _o("exits_per_place_year", "Exits", "decisions ended a year per place", None, COHORT),
+    _o("exits_improved_share", "Exits as improved", "share of exits, 0-1", None, COHORT),
+    _o("exits_declined_share", "Exits as declined", "share of exits, 0-1", None, COHORT),
+    _o("exits_moved_share", "Exits by moving away", "share of exits, 0-1", None, COHORT),
+    _o("waiting_days_mean", "Wait for a place", "days from referral to admission, mean over admissions", "lower",
+       COHORT),
+    _o("waiting_list_end", "Waiting list at the end", "referrals waiting", "lower", COHORT),
+    _o("places_empty_share", "Empty places", "share of place-days without a user, 0-1", None, COHORT),
+    _o("cohort_users", "Users referred after day 0", "people admitted", None, COHORT),
+    _o("cohort_share_end", "Users referred after day 0 at the end", "share of users in service, 0-1", None, COHORT),
+    _o("cohort_loneliness_change_mean", "Loneliness change of users referred after day 0",
+       "UCLA-3 points, last observed (leaving or the end) - at admission, mean over them", "lower", COHORT),
+    _o("cohort_wellbeing_change_mean", "Wellbeing change of users referred after day 0",
+       "WEMWBS points, last observed (leaving or the end) - at admission, mean over them", "higher", COHORT),
+    _o("cohort_years_in_service_mean", "Time in service of users referred after day 0",
+       "years from admission to leaving or the end, mean over them", None, COHORT),
     _o("lonely_ucla3_threshold", "Lonely threshold", "UCLA-3 points", None, RUN),
 )
 
@@ -187,6 +207,9 @@ TIMESERIES: tuple[Outcome, ...] = (
     _o("anxiety_mean", "Anxiety", "0-1", "lower", USER),
     _o("alliance_mean", "Alliance with the regular worker", "0-1", "higher", USER),
     _o("regime_phase", "Regime phase", "0 before a reform (or none), 1 reform in force, 2 reversed", None, RUN),
+    _o("caseload", "Users in service", "people (with an open cohort, places taken)", None, COHORT),
+    _o("cohort_share", "Users referred after day 0", "share of users in service, 0-1 (0 in a closed cohort)", None,
+       COHORT),
 )
 
 #: Every declaration by name (summary keys and time series variables share no name).

@@ -24,6 +24,7 @@ from omegaconf import OmegaConf
 
 from sim.config.schema import SimConfig
 from sim.model import reporters
+from sim.model.events import ServiceEventLog
 from sim.model.model import SIDLModel
 from sim.model.reform import regime_changes
 from sim.outputs.files import json_text, sha256_bytes, write_json, write_parquet, write_text
@@ -77,6 +78,9 @@ def users_frame(model: SIDLModel) -> pd.DataFrame:
         cols[f"{name}_end"] = np.asarray(report(model), dtype=float)
     cols["regular_worker_id"] = model.worker_uid[model.assessment.regular].astype(np.int64)
     cols["n_distinct_workers"] = model.distinct_workers().astype(np.int64)
+    cols["in_service"] = model.in_service.copy()
+    cohort = model.cohort
+    cols["referred_day"] = np.zeros(model.users_state.n, dtype=np.int64) if cohort is None else cohort.referred.copy()
     return pd.DataFrame(cols)
 
 
@@ -101,6 +105,9 @@ class RunResult:
     visits: pd.DataFrame
     wall_seconds: float
     regime_changes: list[dict[str, Any]] = field(default_factory=list)
+    #: The ``service_events.parquet`` frame: the open cohort's referrals, admissions, reviews and exits, and visits
+    #: cancelled, shortened or made by a colleague (:class:`sim.model.events.ServiceEventLog`).
+    service_events: pd.DataFrame = field(default_factory=lambda: ServiceEventLog().frame())
 
 
 def timed(cfg: SimConfig) -> tuple[SIDLModel, float]:
@@ -115,7 +122,7 @@ def execute(cfg: SimConfig) -> RunResult:
     model, wall = timed(cfg)
     summary = summarise(model)
     return RunResult(model.cfg, summary, timeseries_frame(model), users_frame(model), model.events.frame(), wall,
-                     regime_changes(model.periods))
+                     regime_changes(model.periods), model.service_events.frame())
 
 
 def write(result: RunResult, out_dir: str | Path) -> None:
@@ -128,6 +135,7 @@ def write(result: RunResult, out_dir: str | Path) -> None:
         "timeseries.parquet": write_parquet(out / "timeseries.parquet", result.timeseries),
         "users.parquet": write_parquet(out / "users.parquet", result.users),
         "visits.parquet": write_parquet(out / "visits.parquet", result.visits),
+        "service_events.parquet": write_parquet(out / "service_events.parquet", result.service_events),
         "summary.json": sha256_bytes(summary_text.encode()),  # written last, below
     }
     write_json(out / "run.json", {

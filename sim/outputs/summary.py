@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import costs, reporters
-from sim.model.events import PROVIDERS
+from sim.model.events import EXIT_REASONS, PROVIDERS
+from sim.outputs import outcomes
 from sim.world import activities as act
 
 if TYPE_CHECKING:
@@ -26,18 +27,59 @@ def _ratio(a: float, b: float) -> float:
     return float(a / b) if b else 0.0
 
 
-def spread(start: np.ndarray, end: np.ndarray) -> dict[str, float]:
-    """Between-user SDs (``ddof=1``) of one user-level score at the start and end, and its mean change in start SDs."""
-    ddof = 1 if start.size > 1 else 0
-    sd_start, sd_end = float(start.std(ddof=ddof)), float(end.std(ddof=ddof))
-    return {"sd_start": sd_start, "sd_end": sd_end, "change_smd": _ratio(float((end - start).mean()), sd_start)}
+def _sd(x: np.ndarray) -> float:
+    return float(x.std(ddof=1 if x.size > 1 else 0)) if x.size else 0.0
+
+
+def spread(start: np.ndarray, end: np.ndarray, at_start: np.ndarray | None = None, at_end: np.ndarray | None = None,
+           stayed: np.ndarray | None = None) -> dict[str, float]:
+    """Between-user SDs (``ddof=1``) of one user-level score at the start and end, and its mean change in start SDs.
+
+    With an open cohort (ODD §7.19) the masks say which places count: ``at_start`` the users in service on day 0,
+    ``at_end`` those at the end, ``stayed`` those in both (the same person), whose change is averaged.
+    """
+    everyone = np.ones(start.size, dtype=bool)
+    at_start, at_end, stayed = (everyone if x is None else x for x in (at_start, at_end, stayed))
+    sd_start = _sd(start[at_start])
+    change = end[stayed] - start[stayed]
+    return {"sd_start": sd_start, "sd_end": _sd(end[at_end]),
+            "change_smd": _ratio(float(change.mean()), sd_start) if change.size else 0.0}
 
 
 def important_change_shares(start: np.ndarray, end: np.ndarray,
                             points: float = reporters.WEMWBS_IMPORTANT_CHANGE) -> tuple[float, float]:
     """Shares of users whose score rose by at least ``points``, and fell by at least ``points``."""
     change = end - start
+    if change.size == 0:
+        return 0.0, 0.0
     return float((change >= points).mean()), float((change <= -points).mean())
+
+
+def cohort_outcomes(m: SIDLModel) -> dict[str, float]:
+    """The open cohort's flow since day 0 and the outcomes of the users referred after day 0 (ODD §7.19); zeros
+    for a closed cohort."""
+    if m.cohort is None:
+        return dict.fromkeys(outcomes.names(outcomes.COHORT), 0.0)
+    acc, c = m.cohort.accounts, m.cohort
+    place_years = costs.user_years(m)
+    exits = sum(acc.exits.values())
+    changes = c.cohort_changes()
+    live = c.in_service
+    return {
+        "referrals_per_place_year": _ratio(acc.referrals, place_years),
+        "admissions_per_place_year": _ratio(acc.admissions, place_years),
+        "reviews_per_place_year": _ratio(acc.reviews, place_years),
+        "exits_per_place_year": _ratio(exits, place_years),
+        **{f"exits_{reason}_share": _ratio(acc.exits[reason], exits) for reason in EXIT_REASONS},
+        "waiting_days_mean": _ratio(acc.waiting_days, acc.admissions),
+        "waiting_list_end": len(c.waiting),
+        "places_empty_share": _ratio(acc.empty_place_days, live.size * m.day),
+        "cohort_users": int(changes.shape[0]),
+        "cohort_share_end": _ratio(np.count_nonzero(live & (c.referred > 0)), np.count_nonzero(live)),
+        "cohort_loneliness_change_mean": float(changes[:, 0].mean()) if changes.size else 0.0,
+        "cohort_wellbeing_change_mean": float(changes[:, 1].mean()) if changes.size else 0.0,
+        "cohort_years_in_service_mean": float(changes[:, 2].mean() / 365.25) if changes.size else 0.0,
+    }
 
 
 def worker_minutes(minutes: dict[str, float]) -> float:
@@ -68,12 +110,14 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
     billable = sidl & ~np.isin(act.CATEGORY[activity], (act.TALK, act.PRESENCE))
     billed_minutes = float((ev.column("minutes") + ev.column("travel_minutes"))[billable].sum())
     minutes = m.minutes
-    days_bonded = m.users_state.relation_days[m.users_state.bond_worker >= 0]
+    live = m.in_service
+    days_bonded = m.users_state.relation_days[(m.users_state.bond_worker >= 0) & live]
     paid = sum(minutes.values())
     worker = worker_minutes(minutes)
+    masks = m.start_uid >= 0, live, live & (m.user_uid == m.start_uid)
     scores = {k: (m.start[k], reporters.USER_SNAPSHOT[k](m)) for k in ("loneliness", "wellbeing")}
-    lonely, well = spread(*scores["loneliness"]), spread(*scores["wellbeing"])
-    gain, loss = important_change_shares(*scores["wellbeing"])
+    lonely, well = spread(*scores["loneliness"], *masks), spread(*scores["wellbeing"], *masks)
+    gain, loss = important_change_shares(*(x[masks[2]] for x in scores["wellbeing"]))
     cost = costs.cost_per_user_year(m)
     return {
         "regime": m.cfg.regime.name,
@@ -104,7 +148,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "anxiety_mean_end": float(last["anxiety_mean"]),
         "alliance_mean_end": float(last["alliance_mean"]),
         "contacts_per_week_mean_start": m.contacts_week_start,
-        "contacts_per_week_mean_end": float(m.users_state.contacts_week.mean()),
+        "contacts_per_week_mean_end": float(m.users_state.contacts_week[live].mean()),
         "relationship_years_mean_end": _ratio(float(days_bonded.sum()) / 365.25, days_bonded.size),
         "plan_adherence": _ratio(planned[sidl].sum(), sidl.sum()),
         "activity_fit_mean": _ratio(m.fit_sum, m.fit_n),
@@ -132,7 +176,7 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "travel_minutes_share": _ratio(minutes["travel_with_user"] + minutes["travel_between"], paid),
         "documentation_minutes_share": _ratio(minutes["documentation"], paid),
         "support_minutes_per_user_week": _ratio(support_minutes(m) * 7.0, n * days),
-        "distinct_workers_per_user": float(m.distinct_workers().mean()),
+        "distinct_workers_per_user": float(m.distinct_workers()[live].mean()),
         "lonely_user_years_per_user_year": float(ts["share_lonely"].iloc[1:].mean()) if len(ts) > 1 else float(
             first["share_lonely"]),
         "cost_sek_per_user_year": cost["total"],
@@ -149,5 +193,6 @@ def summarise(m: SIDLModel) -> dict[str, float | int | str]:
         "cost_systems_sek_per_user_year": cost["systems"],
         "decisions_per_user_year": _ratio(sum(m.decisions.values()), user_years),
         "staff_factor_mean": _ratio(m.staff_factor_sum, m.staff_factor_days),
+        **cohort_outcomes(m),
         "lonely_ucla3_threshold": reporters.LONELY_AT_UCLA3,
     }

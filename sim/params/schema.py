@@ -15,13 +15,33 @@ from sim.params.fields import choice, p, prob
 
 
 @dataclass
+class OpenCohort:
+    """An open cohort (ODD §7.19): referrals wait for a place, decisions are reviewed and end, new users join.
+
+    Off by default: the cohort is closed, everyone referred on day 0. On, the service has ``scenario.n_users``
+    places and lives ``warmup_days`` before day 0 under the starting regime, so day 0 is a mature service.
+    """
+
+    enabled: bool = False
+    referrals_per_year: float = p(0.35, "referrals a year per place (est.)", 0.0, 10.0)
+    review_months_min: float = p(6.0, "months from a decision to its review, shortest (brief §7)", 1.0, 120.0)
+    review_months_max: float = p(12.0, "months from a decision to its review, longest (brief §7)", 1.0, 120.0)
+    improved_exit_prob: float = prob(0.5, "chance a review ends the decision of a user whose WEMWBS rose by 3 "
+                                          "points or more since referral (est.)")
+    declined_prob: float = prob(0.05, "chance a review ends because the user declines further support (est.)")
+    moved_per_year: float = prob(0.05, "share of users a year who move away, ending the decision (est.)")
+    warmup_days: int = p(2922, "days lived under the starting regime before day 0", 0, 36_500)
+
+
+@dataclass
 class ScenarioConfig:
     """Size and horizon of one simulated world (brief §6-§7)."""
 
     name: str = "municipality"
-    n_users: int = p(200, "users", 1, 1_000_000)
+    n_users: int = p(200, "users (with an open cohort: the service's places)", 1, 1_000_000)
     n_workers: int = p(15, "full-time support workers", 1, 100_000)
     days: int = p(1826, "days (one step = one day)", 1, 36_500)
+    open_cohort: OpenCohort = field(default_factory=OpenCohort)
 
 
 @dataclass

@@ -127,6 +127,11 @@ class Rule:
     def on_day(self, view: DayView) -> None:
         return None
 
+    def new_users(self, view: DayView, users: np.ndarray) -> None:
+        """``users`` (indices) are new people in their places today (an open cohort, ODD §7.19): a rule that
+        keeps anything per user starts it afresh for them."""
+        return None
+
 
 class OnlyActivities(Rule):
     """Not a management rule: another provider's offer, at places the user can reach alone.
@@ -283,6 +288,10 @@ class RuleSet:
     def on_day(self, view) -> None:
         for rule in self.rules:
             rule.on_day(view)
+
+    def new_users(self, view, users: np.ndarray) -> None:
+        for rule in self.rules:
+            rule.new_users(view, users)
 
 
 def build_rules(regime: Any) -> RuleSet:

@@ -36,12 +36,18 @@ class RigidPlan(Rule):
         super().bind(view)
         self.held = np.zeros(view.n_users, dtype=bool)
         self.next_push = np.full(view.n_users, view.day + self.params.push_every_days)
+        self.start = view.day
+
+    def new_users(self, view, users: np.ndarray) -> None:
+        """A new user's goal is first pushed ``push_every_days`` after they join."""
+        self.next_push[users] = view.day + self.params.push_every_days
 
     def on_day(self, view) -> None:
         self.held = self.rng.random(view.n_users) < self.params.strength
-        if view.day > 0 and view.day % self.params.review_days == 0:
+        since = view.day - self.start
+        if since > 0 and since % self.params.review_days == 0:
             view.review_plans()
-            view.count_decisions("review", view.n_users)
+            view.count_decisions("review", int(np.count_nonzero(view.in_service)))
 
     def allowed_activities(self, view, batch, mask: np.ndarray) -> np.ndarray:
         held = self.held[batch.users]

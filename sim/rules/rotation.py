@@ -38,6 +38,7 @@ class Rotation(Rule):
         self.any = np.zeros(view.n_users, dtype=bool)
         self.other = np.zeros(view.n_users, dtype=int)
         self.retenders = 0
+        self.start = view.day
 
     def on_day(self, view) -> None:
         n, n_workers = view.n_users, view.n_workers
@@ -48,7 +49,8 @@ class Rotation(Rule):
         for slot in np.flatnonzero(leave < p_day):
             view.replace_worker(int(slot))
         period = max(1, round(self.params.retender_years * 365.25))
-        if view.day > 0 and view.day % period == 0 and tender < self.params.provider_change_prob:
+        since = view.day - self.start
+        if since > 0 and since % period == 0 and tender < self.params.provider_change_prob:
             self.retenders += 1
             for slot in range(n_workers):
                 view.replace_worker(slot)

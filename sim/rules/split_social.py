@@ -46,12 +46,20 @@ class SplitSocial(Rule):
         super().bind(view)
         n = view.n_users
         self.granted = np.zeros(n, dtype=bool)
-        self.applies = self.rng.random(n) < self.params.take_up
-        self.decision_day = np.where(self.applies, view.day + self.params.decision_days, -1)  # apply when it starts
+        self.applies = np.zeros(n, dtype=bool)
+        self.decision_day = np.full(n, -1)
         self.granted_day = np.full(n, -1)
         self.refusals = 0
         self.provided = np.zeros(n)  # the other provider's minutes so far (a session is paid even if empty)
         self.owed = np.zeros(n)  # ... of which not yet taken off the SIDL grant
+        self.new_users(view, np.arange(n))
+
+    def new_users(self, view, users: np.ndarray) -> None:
+        """The users apply (a share ``take_up`` of them) when the rule starts, or when they join."""
+        self.applies[users] = self.rng.random(users.size) < self.params.take_up
+        self.decision_day[users] = np.where(self.applies[users], view.day + self.params.decision_days, -1)
+        self.granted[users], self.granted_day[users] = False, -1
+        self.provided[users], self.owed[users] = 0.0, 0.0
 
     def on_day(self, view) -> None:
         n, day = view.n_users, view.day
@@ -65,7 +73,7 @@ class SplitSocial(Rule):
         self.granted |= newly
         self.granted_day[newly] = day
         rate = self.params.activities_per_month / DAYS_PER_MONTH
-        users = np.flatnonzero(self.granted & (deliver_draw < rate) & (self.owed == 0))  # within the grant
+        users = np.flatnonzero(self.granted & view.in_service & (deliver_draw < rate) & (self.owed == 0))
         if users.size:
             view.provider_visits(users, act.IS_SOCIAL, "social_provider", self.params.session_minutes, self.handle)
             self.provided[users] += self.params.session_minutes

@@ -41,11 +41,12 @@ class DayView(Protocol):
     ========================  =========================================================
     member                    what it is
     ========================  =========================================================
-    ``day``                   days since the start (day 0 is a Monday)
+    ``day``                   days since the start (day 0 is a Monday; an open cohort's warm-up is before it)
     ``weekday``               0 = Monday ... 6 = Sunday
     ``n_users``               users, indexed 0 .. n_users - 1 (the index hooks see)
     ``n_workers``             worker slots, 0 .. n_workers - 1 (a leaver's slot is refilled)
     ``landscape``             (n_users, places) read-only: places each user uses alone (M5)
+    ``in_service``            (n_users,) read-only: places that hold a user in service (ODD §7.19)
     ``stream(name)``          the named random generator (a rule draws from ``rule:<name>``)
     ``handle(name)``          the same stream as compiled kernels draw from it
     ``replace_worker(slot)``  the worker in ``slot`` leaves; a stranger takes over (M8)
@@ -70,6 +71,9 @@ class DayView(Protocol):
 
     @property
     def landscape(self) -> np.ndarray: ...
+
+    @property
+    def in_service(self) -> np.ndarray: ...
 
     def stream(self, name: str) -> np.random.Generator: ...
 

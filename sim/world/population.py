@@ -73,14 +73,18 @@ def _clip01(x: np.ndarray) -> np.ndarray:
     return np.clip(x, 0.0, 1.0)
 
 
-def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def make_network(n: int, pars: ModelParams, rng: np.random.Generator,
+                 sizes: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Ties per user: ~12 people, ~3.4 friends, 43 % family, 13 % without friends.
 
-    Returns flat arrays (owner, strength, kind) and the per-user offsets.
+    ``sizes``, if given, is each user's number of ties (a new user taking over a place's ties, ODD §7.19);
+    otherwise it is drawn. Returns flat arrays (owner, strength, kind) and the per-user offsets.
     """
     net = pars.network
     t = net.max_ties
-    if net.size_mean > 0:
+    if sizes is not None:
+        size = np.asarray(sizes, dtype=int)
+    elif net.size_mean > 0:
         k = net.size_dispersion
         size = rng.negative_binomial(k, k / (k + net.size_mean), n)
     else:
@@ -105,8 +109,13 @@ def make_network(n: int, pars: ModelParams, rng: np.random.Generator) -> tuple[n
     return owner, start, strength[has_tie], kind[has_tie].astype(np.int8)
 
 
-def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
-    """The users at assessment, drawn from their own streams."""
+def make_users(n: int, pars: ModelParams, streams: Streams, tie_counts: np.ndarray | None = None,
+               shared: np.ndarray | None = None) -> UserState:
+    """The users at assessment, drawn from their own streams.
+
+    A new user of an open cohort (ODD §7.19) is drawn the same way with ``tie_counts`` (the ties of the place
+    taken over) and ``shared`` (the world's shared places, which they share with everyone else).
+    """
     rng = streams["population"]
     ini, day = pars.initial, pars.daily
     courage_trait = _clip01(rng.normal(day.courage_mean, day.courage_sd, n))
@@ -118,7 +127,8 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     fear_place = (rng.random((n, N_PLACES)) < pars.places.fear_crowd_prob) & CROWDED[None, :]
     se_floor = _clip01(rng.normal(pars.household.se_floor, pars.household.se_floor_sd, n))
 
-    homes, shared = place_coordinates(n, pars.places, streams["places"])
+    homes, own_shared = place_coordinates(n, pars.places, streams["places"])
+    shared = own_shared if shared is None else shared
     legs = travel_legs(homes, shared, pars.places)
 
     lrng = streams["landscape"]
@@ -126,7 +136,7 @@ def make_users(n: int, pars: ModelParams, streams: Streams) -> UserState:
     landscape = (lrng.random((n, N_PLACES)) < p_known) & ~fear_place
     landscape[:, 0] = True
 
-    owner, start, strength, kind = make_network(n, pars, streams["network"])
+    owner, start, strength, kind = make_network(n, pars, streams["network"], tie_counts)
     wellbeing_offset = streams["wellbeing"].normal(0.0, pars.wellbeing.offset_sd, n)
     anxiety = anxiety_trait * (1 - pars.wellbeing.anxiety_se_buffer * se)
     state = UserState(

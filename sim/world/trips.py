@@ -47,3 +47,10 @@ class TripTable:
         self.mode = mode.reshape(N_CASES * n, -1)
         self.minutes = minutes.reshape(N_CASES * n, -1)
         self.transit = np.where(outside, 2.0 * one_way[:, :, TRANSIT], 0.0)
+
+    def replace(self, user: int, other: TripTable) -> None:
+        """User ``user``'s trips become those of the one user of ``other`` (a new user in the place, ODD §7.19)."""
+        rows = np.arange(N_CASES) * self.n + user
+        self.mode[rows] = other.mode
+        self.minutes[rows] = other.minutes
+        self.transit[user] = other.transit[0]
