@@ -86,7 +86,7 @@ class Cohort:
         if due.size:
             acc.reviews += due.size
             m.decisions["review"] += due.size
-            m.service_events.add("review", day, m.user_uid[due], m.worker_uid[m.assessment.regular[due]])
+            self._log("review", due)
             gain = reporters.wemwbs(m.users_state.wellbeing[due]) - self.entry["wellbeing"][due]
             improved = (gain >= reporters.WEMWBS_IMPORTANT_CHANGE) & (improve[due] < pars.improved_exit_prob)
             declined = ~improved & (decline[due] < pars.declined_prob)
@@ -104,8 +104,7 @@ class Cohort:
         if places.size == 0:
             return
         m, acc = self.model, self.accounts
-        m.service_events.add("exit", m.day, m.user_uid[places], m.worker_uid[m.assessment.regular[places]],
-                             reason=reason)
+        self._log("exit", places, reason)
         acc.exits[reason] += places.size
         acc.cohort_left += self._changes(places[self.referred[places] > 0])
         self.in_service[places] = False
@@ -131,7 +130,17 @@ class Cohort:
         m.decisions["assessment"] += places.size
         acc.admissions += places.size
         acc.waiting_days += float((m.day - referred).sum())
-        m.service_events.add("admission", m.day, m.user_uid[places], m.worker_uid[m.assessment.regular[places]])
+        self._log("admission", places)
+
+    def _log(self, event: str, places: np.ndarray, reason: str = "") -> None:
+        """``service_events.parquet`` rows of today's ``event`` for the users in ``places`` and their regular worker."""
+        m = self.model
+        m.service_events.add(event, m.day, m.user_uid[places], m.worker_uid[m.assessment.regular[places]], reason)
+
+    def referred_share(self) -> float:
+        """Share of the users in service referred after day 0 (0 with no one in service)."""
+        live = np.count_nonzero(self.in_service)
+        return np.count_nonzero(self.in_service & (self.referred > 0)) / live if live else 0.0
 
     def cohort_changes(self) -> np.ndarray:
         """(k, 3): UCLA-3 change, WEMWBS change and days in service since admission of every user referred after

@@ -99,8 +99,6 @@ EXIT_REASONS: tuple[str, ...] = ("improved", "declined", "moved")
 VISIT_REASONS: tuple[str, ...] = ("sick", "vacancy", "capacity")
 #: An event's ``reason`` ("" for referrals, admissions and reviews).
 REASONS: tuple[str, ...] = ("", *EXIT_REASONS, *VISIT_REASONS)
-#: The ``service_events.parquet`` columns, in contract order.
-SERVICE_COLUMNS: tuple[str, ...] = ("day", "event", "reason", "user_id", "worker_id", "minutes")
 
 
 class ServiceEventLog:
@@ -139,8 +137,3 @@ class ServiceEventLog:
             "worker_id": column(4).astype(np.int64),
             "minutes": column(5).astype(np.float64),
         })
-
-    def count(self, event: str, reason: str | None = None) -> int:
-        """Rows of ``event`` (and ``reason``, if given) so far."""
-        e, r = SERVICE_EVENTS.index(event), None if reason is None else REASONS.index(reason)
-        return sum(part[3].size for part in self._parts if part[1] == e and (r is None or part[2] == r))

@@ -68,7 +68,7 @@ def measure(m: mesa.Model, out: np.ndarray) -> None:
     kernels.daily_means(*arrays, LONELY_AT_LEVEL, m.params.network.active_threshold, out)
     out[-3] = m.phase
     out[-2] = caseload
-    out[-1] = 0.0 if m.cohort is None else np.count_nonzero(live & (m.cohort.referred > 0)) / max(caseload, 1)
+    out[-1] = 0.0 if m.cohort is None else m.cohort.referred_share()
 
 
 class DailyCollector(mesa.DataCollector):

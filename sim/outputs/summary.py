@@ -64,7 +64,7 @@ def cohort_outcomes(m: SIDLModel) -> dict[str, float]:
     place_years = costs.user_years(m)
     exits = sum(acc.exits.values())
     changes = c.cohort_changes()
-    live = c.in_service
+    loneliness, wellbeing, days = changes.mean(axis=0) if changes.size else np.zeros(3)
     return {
         "referrals_per_place_year": _ratio(acc.referrals, place_years),
         "admissions_per_place_year": _ratio(acc.admissions, place_years),
@@ -73,12 +73,12 @@ def cohort_outcomes(m: SIDLModel) -> dict[str, float]:
         **{f"exits_{reason}_share": _ratio(acc.exits[reason], exits) for reason in EXIT_REASONS},
         "waiting_days_mean": _ratio(acc.waiting_days, acc.admissions),
         "waiting_list_end": len(c.waiting),
-        "places_empty_share": _ratio(acc.empty_place_days, live.size * m.day),
+        "places_empty_share": _ratio(acc.empty_place_days, c.in_service.size * m.day),
         "cohort_users": int(changes.shape[0]),
-        "cohort_share_end": _ratio(np.count_nonzero(live & (c.referred > 0)), np.count_nonzero(live)),
-        "cohort_loneliness_change_mean": float(changes[:, 0].mean()) if changes.size else 0.0,
-        "cohort_wellbeing_change_mean": float(changes[:, 1].mean()) if changes.size else 0.0,
-        "cohort_years_in_service_mean": float(changes[:, 2].mean() / 365.25) if changes.size else 0.0,
+        "cohort_share_end": float(c.referred_share()),
+        "cohort_loneliness_change_mean": float(loneliness),
+        "cohort_wellbeing_change_mean": float(wellbeing),
+        "cohort_years_in_service_mean": float(days / 365.25),
     }
 
 
